@@ -1,0 +1,3 @@
+from cettar.cli import main
+
+main()

@@ -1,0 +1,32 @@
+"""Agencies (OPD): the bodies a complaint is dispositioned to."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from sqlmodel import Field, SQLModel
+
+
+class AgencyLevel(StrEnum):
+    PROVINCE = "province"
+    CITY = "city"
+    REGENCY = "regency"
+    DISTRICT = "district"
+
+
+class AgencyBase(SQLModel):
+    code: str = Field(max_length=32, unique=True, index=True)
+    name: str = Field(max_length=200)
+    level: str = Field(max_length=16)
+    active: bool = True
+
+
+class Agency(AgencyBase, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    parent_id: int | None = Field(default=None, foreign_key="agency.id", index=True)
+    region_code: str | None = Field(default=None, foreign_key="region.code", max_length=32)
+
+
+class AgencyPublic(SQLModel):
+    code: str
+    name: str

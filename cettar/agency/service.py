@@ -1,0 +1,57 @@
+"""The agency directory is deployment data: a CSV of ``code,name,level,parent_code,region_code``."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from sqlmodel import Session, select
+
+from cettar.agency.models import Agency, AgencyLevel
+
+DEMO_AGENCIES = Path(__file__).resolve().parent.parent / "data" / "agencies_surabaya.csv"
+
+
+def get_by_code(session: Session, *, code: str, active_only: bool = True) -> Agency | None:
+    query = select(Agency).where(Agency.code == code)
+    if active_only:
+        query = query.where(Agency.active == True)  # noqa: E712
+    return session.exec(query).first()
+
+
+def get_by_id(session: Session, *, agency_id: int) -> Agency | None:
+    return session.get(Agency, agency_id)
+
+
+def list_active(session: Session) -> list[Agency]:
+    return list(session.exec(select(Agency).where(Agency.active == True).order_by(Agency.name)))  # noqa: E712
+
+
+def load_csv(session: Session, *, path: Path) -> int:
+    """Insert or update every agency in the file, parents before children; returns the count."""
+    with path.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    levels = {level.value for level in AgencyLevel}
+    codes = {row["code"] for row in rows}
+    for number, row in enumerate(rows, start=2):
+        if row["level"] not in levels:
+            raise ValueError(f"{path}:{number}: level must be one of {sorted(levels)}, not {row['level']!r}")
+        parent = row.get("parent_code") or ""
+        if parent and parent not in codes and get_by_code(session, code=parent, active_only=False) is None:
+            raise ValueError(f"{path}:{number}: parent {parent!r} is neither in the file nor in the directory")
+    by_code: dict[str, Agency] = {}
+    for row in rows:
+        agency = get_by_code(session, code=row["code"], active_only=False) or Agency(code=row["code"], name="", level="")
+        agency.name = row["name"]
+        agency.level = row["level"]
+        agency.region_code = row.get("region_code") or None
+        agency.active = (row.get("active") or "true").lower() not in {"false", "0", "no"}
+        session.add(agency)
+        by_code[agency.code] = agency
+    session.flush()
+    for row in rows:  # a second pass, so a file need not list parents before children
+        parent_code = row.get("parent_code") or ""
+        parent = by_code.get(parent_code) or (get_by_code(session, code=parent_code, active_only=False) if parent_code else None)
+        by_code[row["code"]].parent_id = parent.id if parent else None
+    session.flush()
+    return len(rows)

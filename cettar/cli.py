@@ -1,0 +1,236 @@
+"""The ``cettar`` command."""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import subprocess
+import sys
+import time
+from types import FrameType
+
+import click
+
+from cettar.settings import get_settings
+
+log = logging.getLogger("cettar")
+
+
+def _setup_logging() -> None:
+    logging.basicConfig(
+        level=get_settings().log_level.upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+
+
+def _ensure_redis() -> None:
+    """Without CETTAR_REDIS_URL, start (or join) the embedded server and hand its URL to what
+    this process starts, so every process talks to the same one."""
+    settings = get_settings()
+    if settings.redis_url:
+        return
+    from cettar import queue
+
+    url = queue.redis_url()
+    os.environ["CETTAR_REDIS_URL"] = url
+    click.echo(f"Redis: embedded server at {url}")
+
+
+@click.group()
+def main() -> None:
+    """CETTAR: citizen complaint intake and response tracker."""
+    _setup_logging()
+
+
+@main.group()
+def db() -> None:
+    """The database schema."""
+
+
+@db.command("upgrade")
+def db_upgrade() -> None:
+    """Apply every migration that has not been applied yet."""
+    from cettar.migrate import upgrade
+
+    url = get_settings().effective_database_url
+    click.echo(f"Migrating {_safe_url(url)} ...")
+    upgrade(url)
+    click.echo("Database is up to date.")
+
+
+def _safe_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+@main.command("seed-demo")
+@click.option("--no-complaints", is_flag=True, help="Load regions and agencies only.")
+def seed_demo(no_complaints: bool) -> None:
+    """Load the East Java regions, the Surabaya agencies and a few sample complaints (idempotent)."""
+    from cettar.db import session_scope
+    from cettar.demo import seed_demo as seed
+
+    with session_scope() as session:
+        result = seed(session, with_complaints=not no_complaints)
+    click.echo(f"Demo data: {result.regions} regions, {result.agencies} agencies.")
+    base = get_settings().public_base_url
+    for code in result.complaints:
+        click.echo(f"  sample complaint {code}: {base}/lacak/{code}")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--workers", default=1, show_default=True, type=int, help="Web processes.")
+def serve(host: str, port: int, workers: int) -> None:
+    """Run the web server (stateless: run as many as you like behind a proxy)."""
+    import uvicorn
+
+    _ensure_redis()
+    click.echo(f"CETTAR is serving at http://{host}:{port}")
+    uvicorn.run(
+        "cettar.main:create_app", factory=True, host=host, port=port, workers=workers,
+        proxy_headers=True, log_level=get_settings().log_level.lower(),
+    )
+
+
+@main.command()
+@click.option("--burst", is_flag=True, help="Exit once the queues are empty.")
+@click.option("--simple", is_flag=True, help="Run jobs in this process instead of a forked child.")
+def worker(burst: bool, simple: bool) -> None:
+    """Run one RQ worker on the intake and default queues (run any number, on any machine)."""
+    from rq import SimpleWorker, Worker
+
+    from cettar.queue import ALL_QUEUES, get_redis
+
+    _ensure_redis()
+    import cettar.intake.jobs  # noqa: F401  (imported once here, not in every forked job)
+    import cettar.models  # noqa: F401
+
+    worker_class = SimpleWorker if simple else Worker
+    connection = get_redis()
+    rq_worker = worker_class(list(ALL_QUEUES), connection=connection)
+    rq_worker.work(burst=burst, with_scheduler=True, logging_level=get_settings().log_level.upper())
+
+
+@main.command()
+def scheduler() -> None:
+    """Enqueue the periodic jobs (the intake sweep, ...) on their schedule."""
+    import redis
+    from rq.cron import CronScheduler
+
+    from cettar.queue import get_redis
+    from cettar.schedule import periodic_jobs
+
+    _ensure_redis()
+    while True:
+        cron = CronScheduler(connection=get_redis(), logging_level=get_settings().log_level.upper())
+        for job in periodic_jobs(get_settings()):
+            cron.register(job.func, queue_name=job.queue, interval=job.interval_seconds)
+        try:
+            cron.start()
+            return
+        except (redis.RedisError, OSError) as exc:
+            log.warning("scheduler lost Redis (%s); retrying in 5 s", exc)
+            time.sleep(5)
+
+
+@main.group()
+def intake() -> None:
+    """The intake outbox."""
+
+
+@intake.command("sweep")
+def intake_sweep() -> None:
+    """Re-send every intake record that no worker has processed (as the periodic sweep does)."""
+    from cettar.intake.jobs import sweep_intake
+
+    click.echo(f"Re-sent {sweep_intake()} unprocessed intake records.")
+
+
+@intake.command("status")
+def intake_status() -> None:
+    """How many accepted complaints are still waiting for a worker."""
+    from cettar.db import session_scope
+    from cettar.intake import service as intake_service
+
+    with session_scope() as session:
+        click.echo(f"{intake_service.pending_count(session)} complaints waiting to be processed.")
+
+
+class _Stop(Exception):
+    pass
+
+
+def _raise_stop(_signum: int, _frame: FrameType | None) -> None:
+    raise _Stop
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--no-demo", is_flag=True, help="Do not load the demo data.")
+def up(host: str, port: int, no_demo: bool) -> None:
+    """Everything on one machine: migrate, seed the demo, then run Redis (embedded unless
+    CETTAR_REDIS_URL is set), the web server, a worker and the scheduler. Ctrl-C stops them all."""
+    from cettar import queue
+    from cettar.embedded_redis import EmbeddedRedis
+
+    settings = get_settings()
+    embedded: EmbeddedRedis | None = None
+    if not settings.redis_url:
+        embedded = EmbeddedRedis(settings.data_dir / "redis")
+        started = embedded.start()
+        os.environ["CETTAR_REDIS_URL"] = embedded.url
+        click.echo(f"Redis: {'started' if started else 'joined'} embedded server at {embedded.url}")
+        if not started:
+            embedded = None  # someone else's: leave it running
+    else:
+        click.echo(f"Redis: {_safe_url(settings.redis_url)}")
+    os.environ.setdefault("CETTAR_PUBLIC_BASE_URL", f"http://{host}:{port}")
+    get_settings.cache_clear()
+    queue.get_redis.cache_clear()
+
+    ctx = click.get_current_context()
+    ctx.invoke(db_upgrade)
+    if not no_demo:
+        ctx.invoke(seed_demo, no_complaints=False)
+
+    command = [sys.executable, "-m", "cettar"]
+    children = {
+        "web": subprocess.Popen([*command, "serve", "--host", host, "--port", str(port)]),
+        "worker": subprocess.Popen([*command, "worker"]),
+        "scheduler": subprocess.Popen([*command, "scheduler"]),
+    }
+    signal.signal(signal.SIGTERM, _raise_stop)
+    click.echo(f"CETTAR is up: http://{host}:{port}  (Ctrl-C stops everything)")
+    exit_code = 0
+    try:
+        while True:
+            for name, child in children.items():
+                if child.poll() is not None:
+                    click.echo(f"{name} exited with code {child.returncode}; stopping the rest.", err=True)
+                    exit_code = 1
+                    raise _Stop
+            time.sleep(0.5)
+    except (KeyboardInterrupt, _Stop):
+        pass
+    finally:
+        click.echo("Stopping ...")
+        for child in children.values():
+            if child.poll() is None:
+                child.send_signal(signal.SIGINT)
+        deadline = time.monotonic() + 15
+        for child in children.values():
+            try:
+                child.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                child.kill()
+                child.wait()
+        if embedded is not None:
+            embedded.stop()
+        click.echo("Stopped.")
+    sys.exit(exit_code)

@@ -1,0 +1,105 @@
+"""Complaints, the reporter's contact (kept in its own table, never joined into a public view),
+and the append-only event trail every status change writes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from cettar.types import UTCDateTime, utcnow
+
+
+class Channel(StrEnum):
+    WEB = "web"
+    API = "api"
+    NEWS = "news"
+    SOCIAL = "social"
+
+
+class Privacy(StrEnum):
+    PUBLIC = "public"
+    ANONYMOUS = "anonymous"  # shown without the reporter's identity
+    CONFIDENTIAL = "confidential"  # never public; the reporter reads it with the secret
+
+
+class ActorType(StrEnum):
+    CITIZEN = "citizen"
+    STAFF = "staff"
+    SYSTEM = "system"
+
+
+class RoutedBy(StrEnum):
+    MODEL = "model"
+    PERSON = "person"
+
+
+def _ts(nullable: bool = True, index: bool = False) -> Any:
+    return Field(default=None, sa_column=Column(UTCDateTime(), nullable=nullable, index=index))
+
+
+class Complaint(SQLModel, table=True):
+    __table_args__ = (
+        UniqueConstraint("source", "external_id"),
+        Index("ix_complaint_agency_status", "agency_id", "status"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    tracking_code: str = Field(max_length=24, unique=True, index=True)
+    access_secret_hash: str | None = Field(default=None, max_length=64)
+    title: str = Field(default="", max_length=200)
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    channel: str = Field(max_length=10)
+    source: str = Field(max_length=64)
+    external_id: str = Field(max_length=200)
+    region_code: str | None = Field(default=None, foreign_key="region.code", max_length=32)
+    district_code: str | None = Field(default=None, foreign_key="region.code", max_length=32)
+    address: str = Field(default="", max_length=500)
+    latitude: float | None = None
+    longitude: float | None = None
+    privacy: str = Field(default=Privacy.PUBLIC, max_length=12)
+    status: str = Field(max_length=20, index=True)
+    agency_id: int | None = Field(default=None, foreign_key="agency.id")
+    routed_by: str | None = Field(default=None, max_length=10)
+    routing_confidence: float | None = None
+    routing_suggestions: list[dict[str, Any]] | None = Field(default=None, sa_column=Column(JSON))
+    duplicate_of_id: int | None = Field(default=None, foreign_key="complaint.id")
+    received_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False, index=True))
+    triaged_at: datetime | None = _ts()
+    dispositioned_at: datetime | None = _ts()
+    in_progress_at: datetime | None = _ts()
+    waiting_citizen_at: datetime | None = _ts()
+    responded_at: datetime | None = _ts()
+    resolved_at: datetime | None = _ts()
+    closed_at: datetime | None = _ts()
+    rejected_at: datetime | None = _ts()
+    reopened_at: datetime | None = _ts()
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class ReporterContact(SQLModel, table=True):
+    __tablename__ = "reporter_contact"
+
+    complaint_id: int = Field(foreign_key="complaint.id", primary_key=True)
+    name: str = Field(default="", max_length=120)
+    phone: str = Field(default="", max_length=20)
+    email: str = Field(default="", max_length=254)
+
+
+class ComplaintEvent(SQLModel, table=True):
+    __tablename__ = "complaint_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    complaint_id: int = Field(foreign_key="complaint.id", index=True)
+    occurred_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    actor_type: str = Field(max_length=10)
+    actor: str = Field(default="", max_length=120)
+    kind: str = Field(max_length=20)
+    from_status: str | None = Field(default=None, max_length=20)
+    to_status: str | None = Field(default=None, max_length=20)
+    public_message: str | None = Field(default=None, sa_column=Column(Text))
+    internal_note: str | None = Field(default=None, sa_column=Column(Text))
+    data: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))

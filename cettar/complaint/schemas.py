@@ -1,0 +1,43 @@
+"""What the public (the citizen with the tracking code) may see of a complaint. No contact
+details and no internal notes are ever part of these shapes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import SQLModel
+
+from cettar.agency.models import AgencyPublic
+from cettar.region.models import RegionPublic
+
+
+class TimelineEntryPublic(SQLModel):
+    at: datetime
+    status: str | None
+    status_label: str | None
+    by: str  # citizen, staff or system: never a person's name
+    message: str | None
+
+
+class ComplaintPublic(SQLModel):
+    tracking_code: str
+    status: str
+    status_label: str
+    title: str
+    text: str
+    privacy: str
+    channel: str
+    agency: AgencyPublic | None
+    region: RegionPublic | None
+    district: RegionPublic | None
+    created_at: datetime
+    updated_at: datetime
+    timeline: list[TimelineEntryPublic]
+
+
+class ComplaintFiled(SQLModel):
+    tracking_code: str
+    tracking_url: str
+    status: str
+    access_secret: str | None = None
+    duplicate: bool = False

@@ -1,0 +1,71 @@
+"""Reading complaints for the people allowed to see them."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, col, select
+
+from cettar.agency.models import Agency, AgencyPublic
+from cettar.complaint import codes
+from cettar.complaint.models import Complaint, ComplaintEvent, Privacy
+from cettar.complaint.schemas import ComplaintPublic, TimelineEntryPublic
+from cettar.errors import NotFound
+from cettar.i18n import translate
+from cettar.region.models import Region, RegionPublic
+
+NOT_FOUND = "no complaint with that tracking code"
+
+
+def get_by_tracking_code(session: Session, *, code: str) -> Complaint | None:
+    normalised = codes.normalise_tracking_code(code)
+    if normalised is None:
+        return None
+    return session.exec(select(Complaint).where(Complaint.tracking_code == normalised)).first()
+
+
+def needs_secret(complaint: Complaint) -> bool:
+    return complaint.privacy == Privacy.CONFIDENTIAL
+
+
+def _region(session: Session, code: str | None) -> RegionPublic | None:
+    region = session.get(Region, code) if code else None
+    return RegionPublic.model_validate(region, from_attributes=True) if region else None
+
+
+def public_view(session: Session, *, code: str, secret: str | None, language: str) -> ComplaintPublic:
+    """The citizen's view. An unknown code and a confidential complaint without its secret are
+    the same 404, so the answer never tells whether a code exists."""
+    complaint = get_by_tracking_code(session, code=code)
+    if complaint is None or (needs_secret(complaint) and not codes.secret_matches(secret or "", complaint.access_secret_hash)):
+        raise NotFound(NOT_FOUND)
+    agency = session.get(Agency, complaint.agency_id) if complaint.agency_id else None
+    events = session.exec(
+        select(ComplaintEvent)
+        .where(ComplaintEvent.complaint_id == complaint.id)
+        .order_by(col(ComplaintEvent.occurred_at), col(ComplaintEvent.id))
+    ).all()
+    timeline = [
+        TimelineEntryPublic(
+            at=event.occurred_at,
+            status=event.to_status,
+            status_label=translate(language, f"status.{event.to_status}") if event.to_status else None,
+            by=event.actor_type,
+            message=event.public_message,
+        )
+        for event in events
+        if event.to_status or event.public_message
+    ]
+    return ComplaintPublic(
+        tracking_code=complaint.tracking_code,
+        status=complaint.status,
+        status_label=translate(language, f"status.{complaint.status}"),
+        title=complaint.title,
+        text=complaint.text,
+        privacy=complaint.privacy,
+        channel=complaint.channel,
+        agency=AgencyPublic(code=agency.code, name=agency.name) if agency else None,
+        region=_region(session, complaint.region_code),
+        district=_region(session, complaint.district_code),
+        created_at=complaint.received_at,
+        updated_at=complaint.updated_at,
+        timeline=timeline,
+    )

@@ -1,0 +1,86 @@
+"""Engine, metadata naming convention and the session boundary.
+
+Services only flush; the boundary (a request via ``get_session``, a job via ``session_scope``)
+commits or rolls back. SQLite runs in WAL mode with a busy timeout, and every transaction starts
+with ``BEGIN IMMEDIATE``: a plain deferred ``BEGIN`` that reads and then writes fails with
+"database is locked" under concurrent writers instead of waiting its turn.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import Depends
+from sqlalchemy import Engine, MetaData, event
+from sqlalchemy.engine import make_url
+from sqlmodel import Session, SQLModel, create_engine
+
+from cettar.settings import get_settings
+from cettar.types import NAMING_CONVENTION  # noqa: F401  (set before any table is defined)
+
+metadata: MetaData = SQLModel.metadata  # named by the convention in cettar.types
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # let SQLAlchemy's begin event emit BEGIN itself
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def make_engine(url: str) -> Engine:
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 10})
+        _configure_sqlite(engine)
+        return engine
+    if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
+        url = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+
+
+@lru_cache
+def get_engine() -> Engine:
+    return make_engine(get_settings().effective_database_url)
+
+
+def is_sqlite(session_or_engine: Session | Engine) -> bool:
+    bind = session_or_engine.get_bind() if isinstance(session_or_engine, Session) else session_or_engine
+    return bind.dialect.name == "sqlite"
+
+
+@contextmanager
+def session_scope() -> Iterator[Session]:
+    """The job boundary: one transaction, committed on success, rolled back on any error."""
+    with Session(get_engine(), expire_on_commit=False) as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+
+def get_session() -> Iterator[Session]:
+    """The request boundary: commit after the endpoint returns, roll back if it raised."""
+    with session_scope() as session:
+        yield session
+
+
+# scope="function": the commit happens before the response is sent, so a 201 means stored.
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]

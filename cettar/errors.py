@@ -1,0 +1,44 @@
+"""Domain errors carry their HTTP status; one handler in ``cettar.main`` renders them."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    status_code = 400
+    code = "bad_request"
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class NotFound(DomainError):
+    status_code = 404
+    code = "not_found"
+
+
+class Conflict(DomainError):
+    status_code = 409
+    code = "conflict"
+
+
+class FieldError(DomainError):
+    """A value that is well-formed but refers to nothing we know (an unknown region or agency).
+    ``key`` names the message in the i18n catalogue (``error.<key>``)."""
+
+    status_code = 422
+    code = "invalid_field"
+
+    def __init__(self, message: str, *, field: str, key: str = "invalid") -> None:
+        super().__init__(message, field=field)
+        self.key = key
+
+
+class RateLimited(DomainError):
+    status_code = 429
+    code = "rate_limited"
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after

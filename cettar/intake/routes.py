@@ -1,0 +1,172 @@
+"""The public complaint form and ``POST /api/v1/complaints``: both end in ``file_complaint``."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, Request, status
+from fastapi.responses import JSONResponse
+from pydantic import ValidationError
+from starlette.responses import Response
+
+from cettar import ratelimit
+from cettar.complaint.models import Channel, Privacy
+from cettar.complaint.schemas import ComplaintFiled
+from cettar.db import SessionDep
+from cettar.errors import FieldError
+from cettar.i18n import language_of
+from cettar.intake import service as intake_service
+from cettar.intake.schemas import MAX_TEXT, ComplaintCreate
+from cettar.region import service as region_service
+from cettar.region.models import RegionLevel
+from cettar.settings import get_settings
+from cettar.types import utcnow
+from cettar.validation import problem_from_field_error, problems_from_pydantic
+from cettar.web import render
+from ingest import IncomingComplaint
+from ingest.incoming import Contact
+
+router = APIRouter()
+_SUBMISSION_ID = re.compile(r"^[0-9a-f]{32}$")
+_IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_.:-]{8,128}$")
+FORM_FIELDS = ("text", "title", "region_code", "district_code", "address", "privacy", "name", "phone", "email")
+
+
+def _client(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def _limit(request: Request, scope: str) -> None:
+    limit, window = get_settings().rate_limit
+    ratelimit.hit(scope=scope, client=_client(request), limit=limit, window=window)
+
+
+def _incoming(payload: ComplaintCreate, *, channel: Channel, source: str, external_id: str) -> IncomingComplaint:
+    reporter = payload.reporter
+    contact = Contact(
+        name=reporter.name if reporter else "",
+        phone=reporter.phone if reporter else "",
+        email=str(reporter.email) if reporter and reporter.email else "",
+    )
+    return IncomingComplaint(
+        text=payload.text,
+        title=payload.title,
+        channel=channel,
+        source=source,
+        external_id=external_id,
+        region_code=payload.region_code,
+        district_code=payload.district_code,
+        address=payload.address,
+        latitude=payload.latitude,
+        longitude=payload.longitude,
+        privacy=payload.privacy,
+        agency_code=payload.agency_code,
+        contact=contact,
+    )
+
+
+def _filed(filed: intake_service.Filed) -> ComplaintFiled:
+    code = filed.complaint.tracking_code
+    return ComplaintFiled(
+        tracking_code=code,
+        tracking_url=f"{get_settings().public_base_url}/lacak/{code}",
+        status=filed.complaint.status,
+        access_secret=filed.access_secret,
+        duplicate=not filed.created,
+    )
+
+
+def _form_context(session: SessionDep, values: dict[str, str], errors: dict[str, str]) -> dict[str, Any]:
+    regions = region_service.list_all(session)
+    places = [r for r in regions if r.level in {RegionLevel.CITY, RegionLevel.REGENCY}]
+    districts: dict[str, list[Any]] = {}
+    for region in regions:
+        if region.level == RegionLevel.DISTRICT and region.parent_code:
+            districts.setdefault(region.parent_code, []).append(region)
+    names = {r.code: r.name for r in places}
+    return {
+        "values": values,
+        "errors": errors,
+        "places": places,
+        "districts": [(names.get(code, code), items) for code, items in districts.items()],
+        "privacies": [p.value for p in Privacy],
+        "max_text": MAX_TEXT,
+        "submission_id": values.get("submission_id") or intake_service.new_external_id(),
+    }
+
+
+@router.get("/", include_in_schema=False)
+@router.get("/lapor", include_in_schema=False)
+def complaint_form(request: Request, session: SessionDep) -> Response:
+    defaults = {"region_code": "3578", "privacy": Privacy.PUBLIC.value}
+    return render(request, "form.html", _form_context(session, defaults, {}))
+
+
+@router.post("/lapor", include_in_schema=False)
+async def submit_complaint_form(request: Request, session: SessionDep) -> Response:
+    form = await request.form()
+    values = {name: str(form.get(name) or "") for name in (*FORM_FIELDS, "submission_id")}
+    language = language_of(request)
+    errors: dict[str, str] = {}
+    try:
+        _limit(request, "form")
+        reporter = {k: values[k] for k in ("name", "phone", "email") if values[k].strip()}
+        payload = ComplaintCreate.model_validate(
+            {
+                "text": values["text"],
+                "title": values["title"],
+                "region_code": values["region_code"] or None,
+                "district_code": values["district_code"] or None,
+                "address": values["address"],
+                "privacy": values["privacy"] or Privacy.PUBLIC.value,
+                "reporter": reporter or None,
+            }
+        )
+        submission = values["submission_id"]
+        external_id = submission if _SUBMISSION_ID.match(submission) else intake_service.new_external_id()
+        filed = intake_service.file_complaint(
+            session, incoming=_incoming(payload, channel=Channel.WEB, source="web", external_id=external_id), now=utcnow()
+        )
+    except ValidationError as exc:
+        problems = problems_from_pydantic(exc.errors(), language)
+        errors = {p.field.removeprefix("reporter."): p.message for p in problems}
+    except FieldError as exc:
+        session.rollback()
+        errors = {exc.field or "text": problem_from_field_error(exc, language).message}
+    if errors:
+        return render(request, "form.html", _form_context(session, values, errors), status_code=422)
+    return render(request, "filed.html", {"filed": _filed(filed)}, status_code=status.HTTP_201_CREATED)
+
+
+@router.post(
+    "/api/v1/complaints",
+    response_model=ComplaintFiled,
+    status_code=status.HTTP_201_CREATED,
+    tags=["complaints"],
+    responses={
+        200: {"model": ComplaintFiled, "description": "Already filed with this Idempotency-Key"},
+        422: {"description": "A field is missing, malformed or unknown; the body names it"},
+        429: {"description": "Too many submissions from this client"},
+    },
+)
+def create_complaint(
+    request: Request,
+    payload: ComplaintCreate,
+    session: SessionDep,
+    idempotency_key: Annotated[str | None, Header(description="retrying with the same key files one complaint")] = None,
+) -> Any:
+    """File a complaint. Only ``text`` is required; the answer carries the tracking code at once,
+    and routing happens in the background within seconds."""
+    _limit(request, "api")
+    if idempotency_key is not None and not _IDEMPOTENCY_KEY.match(idempotency_key):
+        raise FieldError("Idempotency-Key must be 8-128 characters of A-Z a-z 0-9 _ . : -", field="Idempotency-Key")
+    external_id = idempotency_key or intake_service.new_external_id()
+    filed = intake_service.file_complaint(
+        session, incoming=_incoming(payload, channel=Channel.API, source="api", external_id=external_id), now=utcnow()
+    )
+    body = _filed(filed)
+    if not filed.created:
+        return JSONResponse(body.model_dump(mode="json"), status_code=status.HTTP_200_OK)
+    return body
+

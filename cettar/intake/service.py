@@ -1,0 +1,219 @@
+"""Accepting a complaint, processing it once, and re-sending what a worker never finished."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from cettar.agency import service as agency_service
+from cettar.complaint import codes
+from cettar.complaint.models import ActorType, Complaint, Privacy, ReporterContact, RoutedBy
+from cettar.complaint.workflow import Status, record_event, transition
+from cettar.db import is_sqlite
+from cettar.errors import FieldError
+from cettar.intake.models import IntakeRecord
+from cettar.queue import INTAKE_QUEUE, enqueue_after_commit
+from cettar.region import service as region_service
+from cettar.region.models import RegionLevel
+from classifier import Router, RoutingDecision
+from ingest import IncomingComplaint, clean_text
+
+log = logging.getLogger(__name__)
+
+PROCESS_JOB = "cettar.intake.jobs.process_intake"  # by name: jobs receive ids, and the job module imports this one
+
+
+@dataclass
+class Filed:
+    complaint: Complaint
+    created: bool
+    access_secret: str | None = None  # only for a confidential complaint, only when just created
+
+
+def new_external_id() -> str:
+    return uuid.uuid4().hex
+
+
+def _check_places(session: Session, incoming: IncomingComplaint) -> tuple[str | None, str | None]:
+    region_code, district_code = incoming.region_code, incoming.district_code
+    if district_code:
+        district = region_service.get(session, code=district_code)
+        if district is None or district.level != RegionLevel.DISTRICT:
+            raise FieldError(f"unknown district {district_code!r}", field="district_code", key="unknown_district")
+        if region_code and district.parent_code != region_code:
+            raise FieldError(
+                f"district {district_code!r} is not in region {region_code!r}", field="district_code", key="unknown_district"
+            )
+        region_code = region_code or district.parent_code
+    if region_code:
+        region = region_service.get(session, code=region_code)
+        if region is None or region.level not in {RegionLevel.CITY, RegionLevel.REGENCY}:
+            raise FieldError(f"unknown city or regency {region_code!r}", field="region_code", key="unknown_region")
+    return region_code, district_code
+
+
+def find_by_source(session: Session, *, source: str, external_id: str) -> Complaint | None:
+    query = select(Complaint).where(Complaint.source == source, Complaint.external_id == external_id)
+    return session.exec(query).first()
+
+
+def file_complaint(session: Session, *, incoming: IncomingComplaint, now: datetime) -> Filed:
+    """Store the complaint, its contact, its first event and its outbox row in the caller's
+    transaction, and send the processing job once that transaction commits.
+
+    Filing the same ``(source, external_id)`` again returns the first complaint unchanged.
+    """
+    existing = find_by_source(session, source=incoming.source, external_id=incoming.external_id)
+    if existing is not None:
+        return Filed(existing, created=False)
+    region_code, district_code = _check_places(session, incoming)
+    suggestions = None
+    if incoming.agency_code:
+        agency = agency_service.get_by_code(session, code=incoming.agency_code)
+        if agency is None:
+            raise FieldError(f"unknown agency {incoming.agency_code!r}", field="agency_code", key="unknown_agency")
+        suggestions = [{"agency_code": agency.code, "confidence": None, "by": "reporter"}]
+
+    secret = codes.new_access_secret() if incoming.privacy == Privacy.CONFIDENTIAL else None
+    complaint = Complaint(
+        tracking_code=codes.new_tracking_code(),
+        access_secret_hash=codes.hash_secret(secret) if secret else None,
+        title=incoming.title,
+        text=incoming.text,
+        channel=incoming.channel,
+        source=incoming.source,
+        external_id=incoming.external_id,
+        region_code=region_code,
+        district_code=district_code,
+        address=incoming.address,
+        latitude=incoming.latitude,
+        longitude=incoming.longitude,
+        privacy=incoming.privacy,
+        status=Status.RECEIVED,
+        routing_suggestions=suggestions,
+        received_at=now,
+        updated_at=now,
+    )
+    try:
+        with session.begin_nested():
+            session.add(complaint)
+            session.flush()
+    except IntegrityError:
+        # Another request filed the same item between our check and our insert.
+        existing = find_by_source(session, source=incoming.source, external_id=incoming.external_id)
+        if existing is None:
+            raise
+        return Filed(existing, created=False)
+    assert complaint.id is not None
+    contact = incoming.contact
+    if contact.name or contact.phone or contact.email:
+        session.add(ReporterContact(complaint_id=complaint.id, name=contact.name, phone=contact.phone, email=contact.email))
+    record_event(
+        session, complaint, kind="status", actor_type=ActorType.CITIZEN, now=now,
+        to_status=Status.RECEIVED, data={"channel": incoming.channel},
+    )
+    session.add(IntakeRecord(complaint_id=complaint.id, created_at=now, enqueued_at=now, sends=1))
+    session.flush()
+    enqueue_after_commit(session, INTAKE_QUEUE, PROCESS_JOB, complaint.id)
+    return Filed(complaint, created=True, access_secret=secret)
+
+
+def _lock_record(session: Session, complaint_id: int) -> IntakeRecord | None:
+    query = select(IntakeRecord).where(IntakeRecord.complaint_id == complaint_id)
+    if not is_sqlite(session):  # SQLite's BEGIN IMMEDIATE already holds the write lock
+        query = query.with_for_update()
+    return session.exec(query).first()
+
+
+def _decide(router: Router, complaint: Complaint) -> tuple[RoutingDecision | None, str | None]:
+    try:
+        return router.route(complaint.text, title=complaint.title), None
+    except Exception as exc:  # a broken router must not stop intake: a person routes it instead
+        log.exception("router failed for complaint %s", complaint.id)
+        return None, f"{type(exc).__name__}: {exc}"
+
+
+def process(session: Session, *, complaint_id: int, router: Router, now: datetime) -> str:
+    """Route a received complaint once. Safe to run twice, or twice at the same time: the outbox
+    row is locked and checked, and a second run finds it processed and returns."""
+    record = _lock_record(session, complaint_id)
+    if record is None:
+        return "unknown"
+    if record.processed_at is not None:
+        return "already-processed"
+    complaint = session.get(Complaint, complaint_id)
+    assert complaint is not None
+    if complaint.status != Status.RECEIVED:
+        record.processed_at = now
+        session.add(record)
+        return "already-routed"
+
+    complaint.text = clean_text(complaint.text)
+    complaint.title = clean_text(complaint.title, multiline=False)
+    decision, failure = _decide(router, complaint)
+    reporter_choice = [s for s in (complaint.routing_suggestions or []) if s.get("by") == "reporter"]
+    suggestions = [{"agency_code": s.agency_code, "confidence": s.confidence, "by": "model"} for s in (decision.suggestions if decision else [])]
+    complaint.routing_suggestions = reporter_choice + suggestions or None
+    complaint.routing_confidence = decision.confidence if decision else None
+    agency = agency_service.get_by_code(session, code=decision.agency_code) if decision and decision.agency_code else None
+
+    if agency is not None:
+        assert decision is not None
+        complaint.agency_id = agency.id
+        complaint.routed_by = RoutedBy.MODEL
+        transition(
+            session, complaint, Status.DISPOSITIONED, actor_type=ActorType.SYSTEM, actor="router", now=now,
+            data={"agency_code": agency.code, "routed_by": RoutedBy.MODEL.value, "confidence": decision.confidence},
+        )
+        outcome = "dispositioned"
+    else:
+        note = f"automatic routing failed ({failure})" if failure else "the router was not sure enough"
+        transition(
+            session, complaint, Status.TRIAGE, actor_type=ActorType.SYSTEM, actor="router", now=now,
+            internal_note=note, data={"suggestions": complaint.routing_suggestions or []},
+        )
+        outcome = "triage"
+    record.processed_at = now
+    record.last_error = None
+    session.add(record)
+    session.flush()
+    return outcome
+
+
+def note_failure(session: Session, *, complaint_id: int, error: str) -> None:
+    record = session.exec(select(IntakeRecord).where(IntakeRecord.complaint_id == complaint_id)).first()
+    if record is not None and record.processed_at is None:
+        record.last_error = error[:2000]
+        session.add(record)
+
+
+def requeue_stale(session: Session, *, now: datetime, older_than: timedelta, limit: int = 1000) -> int:
+    """Re-send intake rows that were never processed: Redis was down when they were filed, or the
+    worker died mid-job. Several sweeps at once skip each other's rows on PostgreSQL."""
+    query = (
+        select(IntakeRecord)
+        .where(col(IntakeRecord.processed_at).is_(None))
+        .where((col(IntakeRecord.enqueued_at).is_(None)) | (col(IntakeRecord.enqueued_at) < now - older_than))
+        .order_by(col(IntakeRecord.id))
+        .limit(limit)
+    )
+    if not is_sqlite(session):
+        query = query.with_for_update(skip_locked=True)
+    records = list(session.exec(query))
+    for record in records:
+        record.enqueued_at = now
+        record.sends += 1
+        session.add(record)
+        enqueue_after_commit(session, INTAKE_QUEUE, PROCESS_JOB, record.complaint_id)
+    session.flush()
+    return len(records)
+
+
+def pending_count(session: Session) -> int:
+    return int(session.exec(select(func.count()).select_from(IntakeRecord).where(col(IntakeRecord.processed_at).is_(None))).one())

@@ -1,0 +1,45 @@
+"""Regions are reference data: loaded from a CSV, read by code."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from sqlmodel import Session, select
+
+from cettar.region.models import Region, RegionLevel
+
+DEMO_REGIONS = Path(__file__).resolve().parent.parent / "data" / "regions_jatim.csv"
+
+
+def get(session: Session, *, code: str) -> Region | None:
+    return session.get(Region, code)
+
+
+def list_children(session: Session, *, parent_code: str | None, levels: set[str] | None = None) -> list[Region]:
+    query = select(Region).where(Region.parent_code == parent_code).order_by(Region.name)
+    if levels:
+        query = query.where(Region.level.in_(levels))  # type: ignore[attr-defined]
+    return list(session.exec(query))
+
+
+def list_all(session: Session) -> list[Region]:
+    return list(session.exec(select(Region).order_by(Region.level, Region.name)))
+
+
+def load_csv(session: Session, *, path: Path) -> int:
+    """Insert or update every row of a ``code,name,level,parent_code`` file; parents first."""
+    with path.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    known = {level.value for level in RegionLevel}
+    for number, row in enumerate(rows, start=2):
+        if row["level"] not in known:
+            raise ValueError(f"{path}:{number}: level must be one of {sorted(known)}, not {row['level']!r}")
+    for row in rows:
+        region = session.get(Region, row["code"]) or Region(code=row["code"], name="", level="")
+        region.name = row["name"]
+        region.level = row["level"]
+        region.parent_code = row["parent_code"] or None
+        session.add(region)
+        session.flush()
+    return len(rows)

@@ -1,0 +1,27 @@
+"""The one list of periodic jobs. ``cettar scheduler`` enqueues them; workers run them.
+
+Every periodic job is safe to run twice and concurrently, so running more than one scheduler
+(for example one per machine) costs a little duplicate work and nothing else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from cettar.intake import jobs as intake_jobs
+from cettar.queue import DEFAULT_QUEUE
+from cettar.settings import Settings
+
+
+@dataclass(frozen=True)
+class PeriodicJob:
+    func: Callable[[], object]
+    interval_seconds: int
+    queue: str = DEFAULT_QUEUE
+
+
+def periodic_jobs(settings: Settings) -> list[PeriodicJob]:
+    return [
+        PeriodicJob(intake_jobs.sweep_intake, settings.intake_sweep_interval),
+    ]

@@ -1,0 +1,88 @@
+"""The one settings object. Every knob is a ``CETTAR_*`` environment variable (or a line in ``.env``)."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PLACEHOLDER_SECRET = "changethis"
+_RATE = re.compile(r"^\s*(\d+)\s*/\s*(second|minute|hour|day)\s*$")
+_RATE_SECONDS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="CETTAR_", env_file=".env", extra="ignore")
+
+    environment: Literal["development", "test", "production"] = "development"
+    data_dir: Path = Path("var")
+    database_url: str = Field(default="", description="SQLAlchemy URL; empty means a SQLite file in data_dir")
+    redis_url: str = Field(default="", description="redis:// or unix:// URL; empty means an embedded server")
+    secret_key: str = PLACEHOLDER_SECRET
+    public_base_url: str = "http://127.0.0.1:8000"
+    timezone: str = "Asia/Jakarta"
+    form_rate_limit: str = "20/minute"
+    max_text_length: int = 5000
+    router: str = Field(default="keyword", description="'keyword' or 'package.module:attribute'")
+    intake_requeue_after: int = Field(default=60, description="seconds before an unprocessed intake is re-sent")
+    intake_sweep_interval: int = Field(default=30, description="seconds between sweeps of unprocessed intake")
+    log_level: str = "INFO"
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r} (e.g. Asia/Jakarta, Asia/Makassar)") from exc
+        return value
+
+    @field_validator("form_rate_limit")
+    @classmethod
+    def _rate_format(cls, value: str) -> str:
+        if not _RATE.match(value):
+            raise ValueError("must look like '20/minute' (per second, minute, hour or day)")
+        return value
+
+    @field_validator("public_base_url")
+    @classmethod
+    def _strip_slash(cls, value: str) -> str:
+        return value.rstrip("/")
+
+    @model_validator(mode="after")
+    def _refuse_placeholder_secret(self) -> Settings:
+        if self.environment != "development" and (
+            self.secret_key == PLACEHOLDER_SECRET or len(self.secret_key) < 32
+        ):
+            raise ValueError(
+                "CETTAR_SECRET_KEY must be set to a random value of 32+ characters outside development, e.g. "
+                "python -c 'import secrets; print(secrets.token_urlsafe(48))'"
+            )
+        return self
+
+    @property
+    def effective_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'cettar.db').resolve()}"
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def rate_limit(self) -> tuple[int, int]:
+        """(requests allowed, window in seconds)."""
+        match = _RATE.match(self.form_rate_limit)
+        assert match is not None
+        return int(match.group(1)), _RATE_SECONDS[match.group(2)]
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

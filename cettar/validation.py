@@ -1,0 +1,55 @@
+"""Turning validation failures into field errors a person can act on, in their language."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from pydantic import BaseModel
+
+from cettar.errors import FieldError
+from cettar.i18n import translate
+
+_KEY_BY_TYPE = {
+    "missing": "missing",
+    "text_empty": "text_empty",
+    "text_too_long": "text_too_long",
+    "string_too_long": "string_too_long",
+    "control_characters": "control_characters",
+    "phone_invalid": "phone_invalid",
+    "float_parsing": "number",
+    "float_type": "number",
+    "greater_than_equal": "number",
+    "less_than_equal": "number",
+    "finite_number": "number",
+    "enum": "choice",
+    "literal_error": "choice",
+}
+
+
+class FieldProblem(BaseModel):
+    field: str
+    code: str
+    message: str
+
+
+def problems_from_pydantic(errors: Sequence[Any], language: str) -> list[FieldProblem]:
+    problems: list[FieldProblem] = []
+    for error in errors:
+        location = [str(part) for part in error.get("loc", ()) if part != "body"]
+        field = ".".join(location) or "body"
+        kind = str(error.get("type", ""))
+        key = _KEY_BY_TYPE.get(kind)
+        if key is None and field.endswith("email"):
+            key = "email_invalid"
+        if kind == "extra_forbidden":
+            problems.append(FieldProblem(field=field, code=kind, message=f"unknown field {field!r}"))
+            continue
+        key = key or "invalid"
+        message = translate(language, f"error.{key}", **(error.get("ctx") or {}))
+        problems.append(FieldProblem(field=field, code=key, message=message))
+    return problems
+
+
+def problem_from_field_error(error: FieldError, language: str) -> FieldProblem:
+    return FieldProblem(field=error.field or "body", code=error.key, message=translate(language, f"error.{error.key}"))

@@ -1,0 +1,51 @@
+"""Server-rendered pages: one Jinja2 environment (autoescaped: every template ends in .html)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi.templating import Jinja2Templates
+from starlette.requests import Request
+from starlette.responses import Response
+
+from cettar.i18n import LANGUAGES, language_of, translate
+from cettar.settings import get_settings
+
+TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
+templates.env.autoescape = True  # for every template, not only those named .html
+
+
+def local_time(moment: datetime) -> str:
+    """A moment in the deployment's zone, as people there write it: 01-12-2026 14:05 WIB."""
+    return moment.astimezone(get_settings().zone).strftime("%d-%m-%Y %H:%M %Z")
+
+
+def _switch_url(request: Request, language: str) -> str:
+    query = dict(request.query_params)
+    query["lang"] = "en" if language == "id" else "id"
+    return f"{request.url.path}?{urlencode(query)}"
+
+
+def render(request: Request, name: str, context: dict[str, Any] | None = None, status_code: int = 200) -> Response:
+    language = language_of(request)
+
+    def t(key: str, **values: Any) -> str:
+        return translate(language, key, **values)
+
+    page = {
+        "lang": language,
+        "t": t,
+        "local": local_time,
+        "refresh": False,
+        "switch_url": _switch_url(request, language),
+        "languages": LANGUAGES,
+    }
+    page.update(context or {})
+    response = templates.TemplateResponse(request, name, page, status_code=status_code)
+    if request.query_params.get("lang") in LANGUAGES:
+        response.set_cookie("lang", language, max_age=365 * 86400, samesite="lax", httponly=True)
+    return response
