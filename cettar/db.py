@@ -55,8 +55,14 @@ def make_engine(url: str) -> Engine:
 
 
 @lru_cache
+def _engine_for(url: str) -> Engine:
+    return make_engine(url)
+
+
 def get_engine() -> Engine:
-    return make_engine(get_settings().effective_database_url)
+    """One engine (and pool) per process and URL. Forked RQ work-horses inherit none: the
+    worker's parent never connects."""
+    return _engine_for(get_settings().effective_database_url)
 
 
 def is_sqlite(session_or_engine: Session | Engine) -> bool:

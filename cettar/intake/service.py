@@ -42,6 +42,10 @@ def new_external_id() -> str:
 
 def _check_places(session: Session, incoming: IncomingComplaint) -> tuple[str | None, str | None]:
     region_code, district_code = incoming.region_code, incoming.district_code
+    if region_code:
+        region = region_service.get(session, code=region_code)
+        if region is None or region.level not in {RegionLevel.CITY, RegionLevel.REGENCY}:
+            raise FieldError(f"unknown city or regency {region_code!r}", field="region_code", key="unknown_region")
     if district_code:
         district = region_service.get(session, code=district_code)
         if district is None or district.level != RegionLevel.DISTRICT:
@@ -51,10 +55,6 @@ def _check_places(session: Session, incoming: IncomingComplaint) -> tuple[str | 
                 f"district {district_code!r} is not in region {region_code!r}", field="district_code", key="unknown_district"
             )
         region_code = region_code or district.parent_code
-    if region_code:
-        region = region_service.get(session, code=region_code)
-        if region is None or region.level not in {RegionLevel.CITY, RegionLevel.REGENCY}:
-            raise FieldError(f"unknown city or regency {region_code!r}", field="region_code", key="unknown_region")
     return region_code, district_code
 
 
