@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 from types import FrameType
 
 import click
@@ -79,6 +80,34 @@ def seed_demo(no_complaints: bool) -> None:
     base = get_settings().public_base_url
     for code in result.complaints:
         click.echo(f"  sample complaint {code}: {base}/lacak/{code}")
+
+
+@main.group()
+def directory() -> None:
+    """Reference data of a deployment: its regions and its agency directory."""
+
+
+@directory.command("load")
+@click.option("--regions", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="CSV with code,name,level,parent_code (level: province, city, regency, district).")
+@click.option("--agencies", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="CSV with code,name,level,parent_code,region_code[,active].")
+def directory_load(regions: Path | None, agencies: Path | None) -> None:
+    """Insert or update regions and agencies from CSV files (safe to run again after edits)."""
+    from cettar.agency import service as agency_service
+    from cettar.db import session_scope
+    from cettar.region import service as region_service
+
+    if not regions and not agencies:
+        raise click.UsageError("give --regions, --agencies or both")
+    try:
+        with session_scope() as session:
+            if regions:
+                click.echo(f"Loaded {region_service.load_csv(session, path=regions)} regions from {regions}.")
+            if agencies:
+                click.echo(f"Loaded {agency_service.load_csv(session, path=agencies)} agencies from {agencies}.")
+    except (ValueError, KeyError) as exc:
+        raise click.ClickException(f"nothing was loaded: {exc}") from exc
 
 
 @main.command()

@@ -48,6 +48,7 @@ CATALOG: dict[str, dict[str, str]] = {
         "track.agency": "Perangkat daerah",
         "track.unassigned": "Belum ditentukan",
         "track.channel": "Kanal",
+        "track.location": "Lokasi",
         "track.received": "Diterima",
         "track.timeline": "Riwayat",
         "track.secret_needed": "Pengaduan ini rahasia. Masukkan kata sandi akses yang diberikan saat pengaduan dikirim.",
@@ -123,6 +124,7 @@ CATALOG: dict[str, dict[str, str]] = {
         "track.agency": "Agency",
         "track.unassigned": "Not yet decided",
         "track.channel": "Channel",
+        "track.location": "Location",
         "track.received": "Received",
         "track.timeline": "Timeline",
         "track.secret_needed": "This complaint is confidential. Enter the access secret you were given when you sent it.",
@@ -173,10 +175,14 @@ def translate(language: str, key: str, **values: Any) -> str:
 
 
 def language_of(request: Request) -> str:
-    """``?lang=`` wins, then the ``lang`` cookie, then Accept-Language, then Indonesian."""
+    """``?lang=`` wins, then the ``lang`` cookie, then Indonesian. Pages stay Indonesian whatever
+    the browser's language (many phones here are set to English); API clients may ask for
+    English messages with Accept-Language."""
     for candidate in (request.query_params.get("lang"), request.cookies.get("lang")):
         if candidate in LANGUAGES:
             return candidate
+    if not request.url.path.startswith("/api/"):
+        return DEFAULT_LANGUAGE
     accept = request.headers.get("accept-language", "")
     first = accept.split(",")[0].strip().lower()
     if first.startswith("en"):

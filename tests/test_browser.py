@@ -1,0 +1,88 @@
+"""A citizen in a real headless Chromium (Debian's ``chromium``, driven by Playwright)."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from tests.conftest import LiveServer
+
+CHROMIUM = os.environ.get("CETTAR_TEST_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("committed")]
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"no Chromium at {CHROMIUM}: apt-get install -y chromium (or set CETTAR_TEST_CHROMIUM)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def phone(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
+                                  locale="en-US")
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def test_a_citizen_files_on_a_phone_and_sees_the_complaint_routed(live_server: LiveServer, phone: Page) -> None:
+    errors: list[str] = []
+    phone.on("pageerror", lambda error: errors.append(str(error)))
+    phone.goto(f"{live_server.base_url}/lapor")
+    expect(phone.locator("html")).to_have_attribute("lang", "id")  # Indonesian, whatever the phone's language
+    phone.get_by_label("Isi pengaduan").fill("Lampu PJU di Jl. Kenjeran mati, jalan gelap setiap malam.")
+    phone.get_by_label("Kecamatan").select_option(label="Kenjeran")
+    phone.get_by_label("Nomor telepon/WhatsApp").fill("0812 3456 7890")
+    phone.get_by_role("button", name="Kirim pengaduan").click()
+
+    code = phone.locator("#tracking-code").inner_text()
+    assert re.fullmatch(r"CTR-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}", code)
+    worker = subprocess.Popen([sys.executable, "-m", "cettar", "worker"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        phone.locator("#track-link").click()
+        # the page refreshes itself while the complaint is being routed
+        expect(phone.locator("#status")).to_have_attribute("data-status", "dispositioned", timeout=20_000)
+    finally:
+        worker.terminate()
+        worker.wait(timeout=20)
+    expect(phone.locator("#agency")).to_have_text("Dinas Perhubungan")
+    assert "0812" not in phone.content()
+    width = phone.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the page is wider than the phone ({width}px)"
+    assert errors == []
+
+
+def test_field_errors_appear_next_to_the_field_and_english_is_one_tap_away(live_server: LiveServer, phone: Page) -> None:
+    phone.goto(f"{live_server.base_url}/lapor")
+    phone.get_by_role("link", name="English").click()
+    phone.get_by_label("E-mail").fill("ani@")
+    phone.get_by_role("button", name="Send complaint").click()
+    expect(phone.locator("#text-error")).to_have_text("Write what the complaint is about.")
+    expect(phone.locator("#email-error")).to_have_text("Not a valid e-mail address.")
+    expect(phone.get_by_label("Complaint *")).to_have_attribute("aria-invalid", "true")
+
+
+def test_a_script_in_a_complaint_shows_as_text_and_runs_nothing(live_server: LiveServer, phone: Page) -> None:
+    payload = '<img src=x onerror="document.title=\'pwned\'"><script>document.title="pwned"</script>'
+    dialogs: list[str] = []
+    phone.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    phone.goto(f"{live_server.base_url}/lapor")
+    phone.get_by_label("Isi pengaduan").fill(f"Jalan rusak {payload}")
+    phone.get_by_role("button", name="Kirim pengaduan").click()
+    phone.locator("#track-link").click()
+    expect(phone.locator("#complaint-text")).to_have_text(f"Jalan rusak {payload}")
+    assert phone.title() != "pwned" and dialogs == []

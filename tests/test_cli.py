@@ -1,0 +1,105 @@
+"""``cettar up`` on a fresh directory, as the README's run command starts it: the defaults
+(SQLite in the data directory, an embedded Redis), demo data, and a clean stop on Ctrl-C."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.conftest import free_port
+
+pytestmark = pytest.mark.slow
+
+
+def _wait_for(url: str, process: subprocess.Popen[bytes], seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        assert process.poll() is None, "cettar up exited"
+        try:
+            if httpx.get(url, timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise AssertionError(f"{url} never answered")
+
+
+def test_cettar_up_runs_everything_and_stops_cleanly(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("CETTAR_REDIS_URL", "CETTAR_DATABASE_URL", "CETTAR_PUBLIC_BASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("CETTAR_ENVIRONMENT", "development")
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "cettar", "up", "--port", str(port)], cwd=tmp_path,
+        env={**os.environ, "CETTAR_DATA_DIR": str(tmp_path / "var")},
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )
+    try:
+        _wait_for(f"{base}/healthz", process)
+        with httpx.Client(base_url=base, timeout=10) as http:
+            assert http.get("/healthz").json() == {"database": "ok", "redis": "ok"}
+            assert len(http.get("/api/v1/agencies").json()) >= 30  # the demo directory
+            form = http.get("/lapor").text
+            submission = re.search(r'name="submission_id" value="([0-9a-f]{32})"', form)
+            assert submission
+            filed = http.post("/lapor", data={"submission_id": submission.group(1), "privacy": "public",
+                                              "text": "Jalan berlubang dan aspal rusak di Jl. Ahmad Yani"})
+            code = re.search(r'id="tracking-code">(CTR-[0-9A-Z-]+)<', filed.text)
+            assert filed.status_code == 201 and code
+            deadline = time.monotonic() + 20
+            while (view := http.get(f"/api/v1/complaints/{code.group(1)}").json())["status"] == "received":
+                assert time.monotonic() < deadline, "the worker never routed the complaint"
+                time.sleep(0.2)
+        assert view["status"] == "dispositioned" and view["agency"]["code"] == "DSDABM"
+        assert (tmp_path / "var" / "cettar.db").exists()
+        assert (tmp_path / "var" / "redis" / "redis.sock").exists()
+    finally:
+        process.send_signal(signal.SIGINT)
+        output = process.communicate(timeout=30)[0].decode()
+    assert process.returncode == 0, output
+    assert "Stopped." in output and "Demo data:" in output
+    assert not (tmp_path / "var" / "redis" / "redis.sock").exists()  # the embedded Redis is gone too
+
+
+def test_a_deployment_loads_its_own_directory_and_bad_files_load_nothing(tmp_path: Path, database_url: str) -> None:
+    from sqlmodel import select
+
+    from cettar.agency.models import Agency
+    from cettar.db import session_scope
+
+    agencies = tmp_path / "agencies.csv"
+    # a child before its parent: the loader must not depend on the order
+    agencies.write_text("code,name,level,parent_code,region_code\n"
+                        "MLG-DLH,Dinas Lingkungan Hidup Kota Malang,city,MLG,3573\n"
+                        "MLG,Pemerintah Kota Malang,city,,3573\n")
+    env = {**os.environ, "CETTAR_DATABASE_URL": database_url}
+    run = [sys.executable, "-m", "cettar", "directory", "load"]
+    loaded = subprocess.run([*run, "--agencies", str(agencies)], env=env, capture_output=True, text=True)
+    assert loaded.returncode == 0, loaded.stderr
+    assert "Loaded 2 agencies" in loaded.stdout
+    try:
+        with session_scope() as session:
+            child = session.exec(select(Agency).where(Agency.code == "MLG-DLH")).one()
+            parent = session.exec(select(Agency).where(Agency.code == "MLG")).one()
+            assert child.parent_id == parent.id and child.region_code == "3573"
+
+        broken = tmp_path / "broken.csv"
+        broken.write_text("code,name,level,parent_code,region_code\nX,Dinas X,ministry,,\n")
+        refused = subprocess.run([*run, "--agencies", str(broken)], env=env, capture_output=True, text=True)
+        assert refused.returncode == 1 and "level must be one of" in refused.stderr
+        with session_scope() as session:
+            assert session.exec(select(Agency).where(Agency.code == "X")).first() is None
+    finally:
+        with session_scope() as session:
+            for code in ("MLG-DLH", "MLG"):
+                session.delete(session.exec(select(Agency).where(Agency.code == code)).one())
+                session.flush()
