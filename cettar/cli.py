@@ -160,7 +160,7 @@ def scheduler() -> None:
         for job in periodic_jobs(get_settings()):
             cron.register(job.func, queue_name=job.queue, interval=job.interval_seconds)
         try:
-            cron.start()
+            cron.start()  # type: ignore[no-untyped-call]
             return
         except (redis.RedisError, OSError) as exc:
             log.warning("scheduler lost Redis (%s); retrying in 5 s", exc)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import atexit
 import logging
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -84,13 +83,13 @@ def get_queue(name: str = DEFAULT_QUEUE) -> Queue:
 @dataclass
 class PendingJob:
     queue: str
-    func: Callable[..., Any] | str
+    func: str  # the job's dotted name: jobs are looked up by name and receive ids only
     args: tuple[Any, ...]
     options: dict[str, Any] = field(default_factory=dict)
 
 
 def enqueue_after_commit(
-    session: Session, queue: str, func: Callable[..., Any] | str, *args: Any, **options: Any
+    session: Session, queue: str, func: str, *args: Any, **options: Any
 ) -> None:
     session.info.setdefault("pending_jobs", []).append(PendingJob(queue, func, args, options))
 

@@ -50,7 +50,8 @@ def _page(request: Request, session: SessionDep, code: str, secret: str | None) 
         if complaint is not None and secret:
             return render(request, "secret.html", {"code": complaint.tracking_code, "wrong": True}, status_code=404)
         raise
-    refresh = view.status == Status.RECEIVED
+    # refresh while routing is under way; not for a confidential view, which a reload would lose
+    refresh = view.status == Status.RECEIVED and secret is None
     return render(request, "track.html", {"c": view, "refresh": refresh})
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from alembic import context
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 
 import cettar.models  # noqa: F401  (registers every table on the metadata)
 from cettar.db import make_engine, metadata
@@ -30,7 +30,7 @@ def run_migrations_online() -> None:
     engine.dispose()
 
 
-def _run(connection):  # type: ignore[no-untyped-def]
+def _run(connection: Connection) -> None:
     context.configure(connection=connection, target_metadata=metadata, render_as_batch=True, compare_type=True)
     with context.begin_transaction():
         if connection.dialect.name == "postgresql":
