@@ -14,6 +14,7 @@ from types import FrameType
 import click
 
 from cettar.settings import get_settings
+from classifier.cli import classifier as classifier_commands
 
 log = logging.getLogger("cettar")
 
@@ -43,6 +44,9 @@ def _ensure_redis() -> None:
 def main() -> None:
     """CETTAR: citizen complaint intake and response tracker."""
     _setup_logging()
+
+
+main.add_command(classifier_commands)
 
 
 @main.group()
@@ -136,13 +140,45 @@ def worker(burst: bool, simple: bool) -> None:
     from cettar.queue import ALL_QUEUES, get_redis
 
     _ensure_redis()
-    import cettar.intake.jobs  # noqa: F401  (imported once here, not in every forked job)
-    import cettar.models  # noqa: F401
+    import cettar.models  # noqa: F401  (imported once here, not in every forked job)
+    from cettar.intake.jobs import get_router
 
+    try:
+        router = get_router()  # loaded before forking: every job's work-horse inherits it
+    except Exception as exc:
+        raise click.ClickException(f"cannot route complaints: {exc}") from exc
+    _check_router_labels(router)
     worker_class = SimpleWorker if simple else Worker
     connection = get_redis()
     rq_worker = worker_class(list(ALL_QUEUES), connection=connection)
     rq_worker.work(burst=burst, with_scheduler=True, logging_level=get_settings().log_level.upper())
+
+
+def _check_router_labels(router: object) -> None:
+    """Refuse to start on a model that routes to agencies this deployment does not have.
+    Uses an engine of its own, disposed before the worker forks."""
+    from classifier.predict import ModelRouter
+
+    if not isinstance(router, ModelRouter):
+        return
+    from sqlmodel import Session
+
+    from cettar.agency import service as agency_service
+    from cettar.db import make_engine
+
+    engine = make_engine(get_settings().effective_database_url)
+    try:
+        with Session(engine) as session:
+            unknown = agency_service.unknown_labels(session, labels=router.classifier.model.labels)
+    finally:
+        engine.dispose()
+    if unknown:
+        raise click.ClickException(
+            "the routing model sends complaints to agencies this deployment does not have: "
+            + ", ".join(unknown)
+            + ". Load the agency directory it was trained for (`cettar directory load` or `cettar seed-demo`), "
+            "or train a model on your own history (`cettar classifier train`) and set CETTAR_MODEL_PATH."
+        )
 
 
 @main.command()

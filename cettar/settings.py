@@ -28,7 +28,11 @@ class Settings(BaseSettings):
     timezone: str = "Asia/Jakarta"
     form_rate_limit: str = "20/minute"
     max_text_length: int = 5000
-    router: str = Field(default="keyword", description="'keyword' or 'package.module:attribute'")
+    router: str = Field(default="model", description="'model' or 'package.module:attribute'")
+    model_path: Path | None = Field(default=None, description="routing model (.skops); empty means the shipped one")
+    routing_precision: float | None = Field(
+        default=None, gt=0, lt=1, description="target precision of automatic routing; empty means the model's own"
+    )
     intake_requeue_after: int = Field(default=60, description="seconds before an unprocessed intake is re-sent")
     intake_sweep_interval: int = Field(default=30, description="seconds between sweeps of unprocessed intake")
     log_level: str = "INFO"

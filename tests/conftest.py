@@ -30,7 +30,6 @@ from sqlmodel import Session
 from cettar import queue
 from cettar.db import get_engine, session_scope
 from cettar.embedded_redis import EmbeddedRedis
-from cettar.intake import jobs as intake_jobs
 from cettar.migrate import upgrade
 from cettar.settings import get_settings
 
@@ -93,7 +92,7 @@ def settings_env(
     monkeypatch.setenv("CETTAR_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("CETTAR_REDIS_URL", redis_url)
     monkeypatch.setenv("CETTAR_FORM_RATE_LIMIT", "1000/minute")
-    monkeypatch.setenv("CETTAR_ROUTER", "keyword")
+    monkeypatch.setenv("CETTAR_ROUTER", "model")
     if "database_url" in request.fixturenames:
         monkeypatch.setenv("CETTAR_DATABASE_URL", request.getfixturevalue("database_url"))
     _clear_caches()
@@ -105,7 +104,7 @@ def settings_env(
 def _clear_caches() -> None:
     get_settings.cache_clear()
     queue.get_redis.cache_clear()
-    intake_jobs.get_router.cache_clear()
+    # the router (the shipped model) stays loaded: tests that change CETTAR_ROUTER clear it
     queue._unreachable_until = 0.0
 
 

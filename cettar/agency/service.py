@@ -19,6 +19,23 @@ def get_by_code(session: Session, *, code: str, active_only: bool = True) -> Age
     return session.exec(query).first()
 
 
+def resolve(session: Session, *, label: str) -> Agency | None:
+    """The active agency a router's label names: its code, or (for a model trained on a history
+    that records agencies by name) its exact name."""
+    agency = get_by_code(session, code=label)
+    if agency is not None:
+        return agency
+    query = select(Agency).where(Agency.name == label, Agency.active == True)  # noqa: E712
+    return session.exec(query).first()
+
+
+def unknown_labels(session: Session, *, labels: list[str]) -> list[str]:
+    """The labels that name no active agency of this deployment."""
+    agencies = list_active(session)
+    known = {a.code for a in agencies} | {a.name for a in agencies}
+    return sorted(label for label in labels if label not in known)
+
+
 def get_by_id(session: Session, *, agency_id: int) -> Agency | None:
     return session.get(Agency, agency_id)
 

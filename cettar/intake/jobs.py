@@ -11,20 +11,25 @@ from cettar.db import session_scope
 from cettar.intake import service as intake_service
 from cettar.settings import get_settings
 from cettar.types import utcnow
-from classifier import Router
+from classifier import Router, artefact
+from classifier.predict import ModelRouter
+from classifier.shipped import SHIPPED_MODEL
+from classifier.train import threshold_for
 
 
 @lru_cache
 def get_router() -> Router:
-    """``CETTAR_ROUTER``: ``keyword`` or ``package.module:attribute`` naming a Router or a factory."""
-    spec = get_settings().router
-    if spec == "keyword":
-        from classifier.keyword import KeywordRouter
-
-        return KeywordRouter()
+    """``CETTAR_ROUTER``: ``model`` (the trained classifier at ``CETTAR_MODEL_PATH``, by default
+    the one shipped for the demo agencies) or ``package.module:attribute`` naming a Router or a
+    factory of one. Loaded once per process; ``cettar worker`` loads it before forking."""
+    settings = get_settings()
+    spec = settings.router
+    if spec == "model":
+        model = artefact.load(settings.model_path or SHIPPED_MODEL)
+        return ModelRouter(model, threshold=threshold_for(model, settings.routing_precision))
     module_name, _, attribute = spec.partition(":")
     if not attribute:
-        raise ValueError(f"CETTAR_ROUTER must be 'keyword' or 'module:attribute', not {spec!r}")
+        raise ValueError(f"CETTAR_ROUTER must be 'model' or 'module:attribute', not {spec!r}")
     target = getattr(importlib.import_module(module_name), attribute)
     router = target() if isinstance(target, type) or not hasattr(target, "route") else target
     if not hasattr(router, "route"):

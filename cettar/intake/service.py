@@ -158,10 +158,14 @@ def process(session: Session, *, complaint_id: int, router: Router, now: datetim
     complaint.title = clean_text(complaint.title, multiline=False)
     decision, failure = _decide(router, complaint)
     reporter_choice = [s for s in (complaint.routing_suggestions or []) if s.get("by") == "reporter"]
-    suggestions = [{"agency_code": s.agency_code, "confidence": s.confidence, "by": "model"} for s in (decision.suggestions if decision else [])]
+    suggestions = []
+    for suggestion in decision.suggestions if decision else []:
+        suggested = agency_service.resolve(session, label=suggestion.agency_code)
+        if suggested is not None:
+            suggestions.append({"agency_code": suggested.code, "confidence": suggestion.confidence, "by": "model"})
     complaint.routing_suggestions = reporter_choice + suggestions or None
     complaint.routing_confidence = decision.confidence if decision else None
-    agency = agency_service.get_by_code(session, code=decision.agency_code) if decision and decision.agency_code else None
+    agency = agency_service.resolve(session, label=decision.agency_code) if decision and decision.agency_code else None
 
     if agency is not None:
         assert decision is not None

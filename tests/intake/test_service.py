@@ -11,8 +11,9 @@ from cettar.complaint.workflow import Status
 from cettar.errors import FieldError
 from cettar.intake import service as intake_service
 from cettar.intake.models import IntakeRecord
-from classifier import RoutingDecision, Suggestion
-from classifier.keyword import KeywordRouter
+from classifier import Suggestion
+from cettar.intake.jobs import get_router
+from tests.support.routers import BrokenRouter, FixedRouter
 from ingest import IncomingComplaint
 from ingest.incoming import Contact
 
@@ -92,7 +93,7 @@ def test_a_district_alone_implies_its_city(session: Session) -> None:
 def test_processing_routes_once_even_when_run_twice(session: Session) -> None:
     complaint = intake_service.file_complaint(session, incoming=STREET_LIGHT, now=NOW).complaint
     assert complaint.id is not None
-    router = KeywordRouter()
+    router = FixedRouter("DISHUB")
     first = intake_service.process(session, complaint_id=complaint.id, router=router, now=NOW)
     second = intake_service.process(session, complaint_id=complaint.id, router=router, now=NOW)
     assert (first, second) == ("dispositioned", "already-processed")
@@ -102,14 +103,17 @@ def test_processing_routes_once_even_when_run_twice(session: Session) -> None:
     assert _count(session, ComplaintEvent, complaint_id=complaint.id, to_status=Status.DISPOSITIONED) == 1
 
 
-class _Unsure:
-    def route(self, text: str, *, title: str = "") -> RoutingDecision:
-        return RoutingDecision(None, 0.4, [Suggestion("DLH", 0.4), Suggestion("DSDABM", 0.3)])
+_UNSURE = FixedRouter(None, 0.4, [Suggestion("DLH", 0.4), Suggestion("Dinas Sumber Daya Air dan Bina Marga", 0.3)])
 
 
-class _Broken:
-    def route(self, text: str, *, title: str = "") -> RoutingDecision:
-        raise RuntimeError("model file is corrupt")
+def test_the_shipped_model_routes_by_agency_name_to_the_agency_code(session: Session) -> None:
+    complaint = intake_service.file_complaint(session, incoming=STREET_LIGHT, now=NOW).complaint
+    assert complaint.id is not None
+    assert intake_service.process(session, complaint_id=complaint.id, router=get_router(), now=NOW) == "dispositioned"
+    suggestions = complaint.routing_suggestions or []
+    assert suggestions[0]["agency_code"] == "DISHUB" and suggestions[0]["by"] == "model"
+    assert len(suggestions) == 3 and all(s["agency_code"].isupper() for s in suggestions)
+    assert complaint.routing_confidence is not None and complaint.routing_confidence > 0.75
 
 
 def test_an_unsure_router_sends_the_complaint_to_triage_with_suggestions(session: Session) -> None:
@@ -117,17 +121,17 @@ def test_an_unsure_router_sends_the_complaint_to_triage_with_suggestions(session
         session, incoming=replace(STREET_LIGHT, agency_code="DISHUB"), now=NOW
     ).complaint
     assert complaint.id is not None
-    assert intake_service.process(session, complaint_id=complaint.id, router=_Unsure(), now=NOW) == "triage"
+    assert intake_service.process(session, complaint_id=complaint.id, router=_UNSURE, now=NOW) == "triage"
     assert complaint.status == Status.TRIAGE and complaint.agency_id is None
     assert [(s["agency_code"], s["by"]) for s in complaint.routing_suggestions or []] == [
-        ("DISHUB", "reporter"), ("DLH", "model"), ("DSDABM", "model")
+        ("DISHUB", "reporter"), ("DLH", "model"), ("DSDABM", "model")  # a label by name becomes the code
     ]
 
 
 def test_a_broken_router_never_loses_the_complaint(session: Session) -> None:
     complaint = intake_service.file_complaint(session, incoming=STREET_LIGHT, now=NOW).complaint
     assert complaint.id is not None
-    assert intake_service.process(session, complaint_id=complaint.id, router=_Broken(), now=NOW) == "triage"
+    assert intake_service.process(session, complaint_id=complaint.id, router=BrokenRouter(), now=NOW) == "triage"
     event = session.exec(
         select(ComplaintEvent).where(ComplaintEvent.complaint_id == complaint.id, ComplaintEvent.to_status == "triage")
     ).one()
@@ -142,7 +146,7 @@ def test_the_sweep_resends_only_stale_unprocessed_records(session: Session) -> N
     ).complaint
     done = intake_service.file_complaint(session, incoming=replace(STREET_LIGHT, external_id="d" * 32), now=NOW).complaint
     assert done.id is not None
-    intake_service.process(session, complaint_id=done.id, router=KeywordRouter(), now=NOW)
+    intake_service.process(session, complaint_id=done.id, router=FixedRouter("DLH"), now=NOW)
     session.info.pop("pending_jobs", None)
 
     later = NOW + timedelta(minutes=5, seconds=30)

@@ -1,7 +1,7 @@
 """A router that stalls on its first call, so a test can kill the worker in the middle of a job.
 
 Loaded by workers through ``CETTAR_ROUTER=tests.support.slow_router:SlowRouter``. The first call
-writes ``CETTAR_TEST_MARKER`` and sleeps; once the marker exists it routes like the keyword router.
+writes ``CETTAR_TEST_MARKER`` and sleeps; once the marker exists it routes with the shipped model.
 """
 
 from __future__ import annotations
@@ -11,13 +11,15 @@ import time
 from pathlib import Path
 
 from classifier import RoutingDecision
-from classifier.keyword import KeywordRouter
+from classifier import artefact
+from classifier.predict import ModelRouter
+from classifier.shipped import SHIPPED_MODEL
 
 
 class SlowRouter:
     def __init__(self) -> None:
         self.marker = Path(os.environ["CETTAR_TEST_MARKER"])
-        self.inner = KeywordRouter()
+        self.inner = ModelRouter(artefact.load(SHIPPED_MODEL))
 
     def route(self, text: str, *, title: str = "") -> RoutingDecision:
         if not self.marker.exists():
