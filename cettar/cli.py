@@ -49,6 +49,20 @@ def main() -> None:
 main.add_command(classifier_commands)
 
 
+@classifier_commands.command("export-corrections")
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--label", type=click.Choice(["name", "code"]), default="name", show_default=True)
+def export_corrections(out: Path, label: str) -> None:
+    """Write staff routing decisions as training rows, to add to `train --data`."""
+    from cettar.complaint import routing
+    from cettar.db import session_scope
+
+    with session_scope() as session:
+        count = routing.export_corrections(session, path=out, label=label)
+    click.echo(f"Wrote {count} corrected complaints to {out}. Retrain with: cettar classifier train "
+               f"--data HISTORY.csv --data {out} --out MODEL.skops")
+
+
 @main.group()
 def db() -> None:
     """The database schema."""
@@ -93,11 +107,11 @@ def directory() -> None:
 
 @directory.command("load")
 @click.option("--regions", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="CSV with code,name,level,parent_code (level: province, city, regency, district).")
+              help="CSV or YAML with code, name, level, parent_code (level: province, city, regency, district).")
 @click.option("--agencies", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="CSV with code,name,level,parent_code,region_code[,active].")
+              help="CSV or YAML with code, name, level, parent_code, region_code[, active].")
 def directory_load(regions: Path | None, agencies: Path | None) -> None:
-    """Insert or update regions and agencies from CSV files (safe to run again after edits)."""
+    """Insert or update regions and agencies from CSV or YAML files (safe to run again after edits)."""
     from cettar.agency import service as agency_service
     from cettar.db import session_scope
     from cettar.region import service as region_service
@@ -107,9 +121,9 @@ def directory_load(regions: Path | None, agencies: Path | None) -> None:
     try:
         with session_scope() as session:
             if regions:
-                click.echo(f"Loaded {region_service.load_csv(session, path=regions)} regions from {regions}.")
+                click.echo(f"Loaded {region_service.load_file(session, path=regions)} regions from {regions}.")
             if agencies:
-                click.echo(f"Loaded {agency_service.load_csv(session, path=agencies)} agencies from {agencies}.")
+                click.echo(f"Loaded {agency_service.load_file(session, path=agencies)} agencies from {agencies}.")
     except (ValueError, KeyError) as exc:
         raise click.ClickException(f"nothing was loaded: {exc}") from exc
 

@@ -31,8 +31,8 @@ class SeedResult:
 
 
 def seed_demo(session: Session, *, with_complaints: bool = True) -> SeedResult:
-    regions = region_service.load_csv(session, path=region_service.DEMO_REGIONS)
-    agencies = agency_service.load_csv(session, path=agency_service.DEMO_AGENCIES)
+    regions = region_service.load_file(session, path=region_service.DEMO_REGIONS)
+    agencies = agency_service.load_file(session, path=agency_service.DEMO_AGENCIES)
     codes: list[str] = []
     if with_complaints:
         now = utcnow()

@@ -1,8 +1,8 @@
 """Every table, imported in one place for Alembic and for tests."""
 
 from cettar.agency.models import Agency
-from cettar.complaint.models import Complaint, ComplaintEvent, ReporterContact
+from cettar.complaint.models import Complaint, ComplaintEvent, ReporterContact, RoutingCorrection
 from cettar.intake.models import IntakeRecord
 from cettar.region.models import Region
 
-__all__ = ["Agency", "Complaint", "ComplaintEvent", "IntakeRecord", "Region", "ReporterContact"]
+__all__ = ["Agency", "Complaint", "ComplaintEvent", "IntakeRecord", "Region", "ReporterContact", "RoutingCorrection"]

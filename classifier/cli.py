@@ -10,20 +10,12 @@ from pathlib import Path
 import click
 
 from classifier import artefact
-from classifier.data import DataError, Examples, load_examples, read_rows
+from classifier.data import DataError, Examples, load_examples, read_rows, spreadsheet_safe
 from classifier.evaluate import confusion_png, report
 from classifier.predict import Classifier
 from classifier.train import DEFAULT_MIN_EXAMPLES, DEFAULT_TARGET_PRECISION, train_model
 
 _DATA = click.Path(dir_okay=False, path_type=Path)
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value: str | None) -> str:
-    """A cell a spreadsheet will show, not run: complaint text that starts like a formula
-    (``=HYPERLINK(...)``) gets a leading apostrophe."""
-    value = value or ""
-    return "'" + value if value.startswith(_FORMULA_START) else value
 
 
 def _load(paths: tuple[Path, ...], text_col: str, label_col: str, time_col: str) -> Examples:
@@ -149,7 +141,7 @@ def predict(model_path: Path, text: str | None, data: Path | None, text_col: str
         writer = csv.DictWriter(handle, fieldnames=[*columns, "predicted_agency", "confidence", "auto_routed"])
         writer.writeheader()
         for row, prediction in zip(rows, predictions, strict=True):
-            writer.writerow({**{k: safe_cell(v) for k, v in row.items()}, "predicted_agency": prediction.label, "confidence": f"{prediction.confidence:.4f}",
+            writer.writerow({**{k: spreadsheet_safe(v) for k, v in row.items()}, "predicted_agency": prediction.label, "confidence": f"{prediction.confidence:.4f}",
                              "auto_routed": "true" if prediction.auto_routed else "false"})
     routed = sum(p.auto_routed for p in predictions)
     click.echo(f"Wrote {len(rows)} rows to {out}: {routed} routed automatically, {len(rows) - routed} to triage.")

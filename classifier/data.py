@@ -95,3 +95,13 @@ def split_by_time(examples: Examples, boundary: str) -> tuple[Examples, Examples
 def chronological(examples: Examples) -> Examples:
     order = sorted(range(len(examples)), key=lambda i: examples.times[i] if examples.times else "")
     return examples.subset(order)
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: str | None) -> str:
+    """A CSV cell a spreadsheet shows instead of running: complaint text that starts like a
+    formula (``=HYPERLINK(...)``) gets a leading apostrophe."""
+    value = value or ""
+    return "'" + value if value.startswith(_FORMULA_START) else value

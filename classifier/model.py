@@ -49,6 +49,8 @@ def build_pipeline(
     word_ngrams: tuple[int, int] = (1, 2),
     char_ngrams: tuple[int, int] = (3, 5),
     min_df: int = 3,
+    char_analyzer: str = "char_wb",
+    char_min_df: int | None = None,
     max_word_features: int | None = 40_000,
     max_char_features: int | None = 60_000,
     C: float = 0.2,
@@ -59,8 +61,9 @@ def build_pipeline(
             ("words", CompactTfidfVectorizer(ngram_range=word_ngrams, sublinear_tf=True, min_df=min_df,
                                       max_features=max_word_features, token_pattern=TOKEN_PATTERN,
                                       dtype=_float32())),
-            ("chars", CompactTfidfVectorizer(analyzer="char_wb", ngram_range=char_ngrams, sublinear_tf=True,
-                                      min_df=min_df, max_features=max_char_features, dtype=_float32())),
+            ("chars", CompactTfidfVectorizer(analyzer=char_analyzer, ngram_range=char_ngrams, sublinear_tf=True,
+                                             min_df=char_min_df or min_df, max_features=max_char_features,
+                                             dtype=_float32())),
         ]
     )
     model = CalibratedClassifierCV(

@@ -33,7 +33,7 @@ from cettar.embedded_redis import EmbeddedRedis
 from cettar.migrate import upgrade
 from cettar.settings import get_settings
 
-COMPLAINT_TABLES = ("reporter_contact", "intake_record", "complaint_event", "complaint")
+COMPLAINT_TABLES = ("routing_correction", "reporter_contact", "intake_record", "complaint_event", "complaint")
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("CETTAR_TEST_DATABASE_URL") else [])
 
 

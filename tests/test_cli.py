@@ -92,6 +92,15 @@ def test_a_deployment_loads_its_own_directory_and_bad_files_load_nothing(tmp_pat
             parent = session.exec(select(Agency).where(Agency.code == "MLG")).one()
             assert child.parent_id == parent.id and child.region_code == "3573"
 
+        yaml_file = tmp_path / "agencies.yaml"
+        yaml_file.write_text("- code: MLG-DISHUB\n  name: Dinas Perhubungan Kota Malang\n  level: city\n"
+                             "  parent_code: MLG\n  region_code: '3573'\n")
+        from_yaml = subprocess.run([*run, "--agencies", str(yaml_file)], env=env, capture_output=True, text=True)
+        assert from_yaml.returncode == 0 and "Loaded 1 agencies" in from_yaml.stdout, from_yaml.stderr
+        with session_scope() as session:
+            dishub = session.exec(select(Agency).where(Agency.code == "MLG-DISHUB")).one()
+            assert dishub.parent_id == parent.id
+
         broken = tmp_path / "broken.csv"
         broken.write_text("code,name,level,parent_code,region_code\nX,Dinas X,ministry,,\n")
         refused = subprocess.run([*run, "--agencies", str(broken)], env=env, capture_output=True, text=True)
@@ -100,6 +109,29 @@ def test_a_deployment_loads_its_own_directory_and_bad_files_load_nothing(tmp_pat
             assert session.exec(select(Agency).where(Agency.code == "X")).first() is None
     finally:
         with session_scope() as session:
-            for code in ("MLG-DLH", "MLG"):
-                session.delete(session.exec(select(Agency).where(Agency.code == code)).one())
+            for code in ("MLG-DISHUB", "MLG-DLH", "MLG"):
+                found = session.exec(select(Agency).where(Agency.code == code)).first()
+                if found is not None:
+                    session.delete(found)
                 session.flush()
+
+
+def test_a_worker_refuses_a_model_for_agencies_the_deployment_lacks(tmp_path: Path, database_url: str) -> None:
+    from classifier import artefact
+    from classifier.train import train_model
+    from tests.classifier.conftest import made_up
+
+    examples = made_up(120)
+    examples.labels = [f"MALANG-{label}" for label in examples.labels]
+    path = tmp_path / "malang.skops"
+    artefact.save(train_model(examples, min_examples=5), path)
+    env = {**os.environ, "CETTAR_DATABASE_URL": database_url, "CETTAR_MODEL_PATH": str(path)}
+    refused = subprocess.run([sys.executable, "-m", "cettar", "worker", "--burst"], env=env,
+                             capture_output=True, text=True, timeout=60)
+    assert refused.returncode == 1
+    assert "does not have: MALANG-DINSOS, MALANG-DISHUB" in refused.stderr
+    assert "cettar classifier train" in refused.stderr
+    broken = subprocess.run([sys.executable, "-m", "cettar", "worker", "--burst"],
+                            env={**env, "CETTAR_MODEL_PATH": str(tmp_path / "missing.skops")},
+                            capture_output=True, text=True, timeout=60)
+    assert broken.returncode == 1 and "cannot route complaints" in broken.stderr and "no such model file" in broken.stderr

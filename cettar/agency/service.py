@@ -1,13 +1,14 @@
-"""The agency directory is deployment data: a CSV of ``code,name,level,parent_code,region_code``."""
+"""The agency directory is deployment data: a CSV or YAML list of code, name, level,
+parent_code, region_code (and optionally active)."""
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 from sqlmodel import Session, select
 
 from cettar.agency.models import Agency, AgencyLevel
+from cettar.reference_data import read_records, require
 
 DEMO_AGENCIES = Path(__file__).resolve().parent.parent / "data" / "agencies_surabaya.csv"
 
@@ -44,18 +45,18 @@ def list_active(session: Session) -> list[Agency]:
     return list(session.exec(select(Agency).where(Agency.active == True).order_by(Agency.name)))  # noqa: E712
 
 
-def load_csv(session: Session, *, path: Path) -> int:
+def load_file(session: Session, *, path: Path) -> int:
     """Insert or update every agency in the file, parents before children; returns the count."""
-    with path.open(newline="", encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
+    rows = read_records(path)
+    require(path, rows, ("code", "name", "level"))
     levels = {level.value for level in AgencyLevel}
     codes = {row["code"] for row in rows}
     for number, row in enumerate(rows, start=2):
         if row["level"] not in levels:
             raise ValueError(f"{path}:{number}: level must be one of {sorted(levels)}, not {row['level']!r}")
-        parent = row.get("parent_code") or ""
-        if parent and parent not in codes and get_by_code(session, code=parent, active_only=False) is None:
-            raise ValueError(f"{path}:{number}: parent {parent!r} is neither in the file nor in the directory")
+        named_parent = row.get("parent_code") or ""
+        if named_parent and named_parent not in codes and get_by_code(session, code=named_parent, active_only=False) is None:
+            raise ValueError(f"{path}:{number}: parent {named_parent!r} is neither in the file nor in the directory")
     by_code: dict[str, Agency] = {}
     for row in rows:
         agency = get_by_code(session, code=row["code"], active_only=False) or Agency(code=row["code"], name="", level="")

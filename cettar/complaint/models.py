@@ -103,3 +103,25 @@ class ComplaintEvent(SQLModel, table=True):
     public_message: str | None = Field(default=None, sa_column=Column(Text))
     internal_note: str | None = Field(default=None, sa_column=Column(Text))
     data: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+
+
+class CorrectionKind(StrEnum):
+    ROUTED_FROM_TRIAGE = "routed_from_triage"
+    TRANSFERRED = "transferred"
+    NOT_OUR_AUTHORITY = "not_our_authority"
+
+
+class RoutingCorrection(SQLModel, table=True):
+    """A person's routing decision, kept as a labelled example for retraining the classifier.
+    ``agency_code`` is the agency a person chose; it is empty for "not our authority", which
+    says only that ``previous_agency_code`` was wrong."""
+
+    __tablename__ = "routing_correction"
+
+    id: int | None = Field(default=None, primary_key=True)
+    complaint_id: int = Field(foreign_key="complaint.id", index=True)
+    kind: str = Field(max_length=24)
+    agency_code: str | None = Field(default=None, max_length=32)
+    previous_agency_code: str | None = Field(default=None, max_length=32)
+    actor: str = Field(default="", max_length=120)
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False, index=True))

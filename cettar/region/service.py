@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 from sqlmodel import Session, select
 
 from cettar.region.models import Region, RegionLevel
+from cettar.reference_data import read_records, require
 
 DEMO_REGIONS = Path(__file__).resolve().parent.parent / "data" / "regions_jatim.csv"
 
@@ -27,10 +27,10 @@ def list_all(session: Session) -> list[Region]:
     return list(session.exec(select(Region).order_by(Region.level, Region.name)))
 
 
-def load_csv(session: Session, *, path: Path) -> int:
+def load_file(session: Session, *, path: Path) -> int:
     """Insert or update every row of a ``code,name,level,parent_code`` file; parents first."""
-    with path.open(newline="", encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
+    rows = read_records(path)
+    require(path, rows, ("code", "name", "level"))
     known = {level.value for level in RegionLevel}
     for number, row in enumerate(rows, start=2):
         if row["level"] not in known:
