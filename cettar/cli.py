@@ -64,6 +64,43 @@ def export_corrections(out: Path, label: str) -> None:
 
 
 @main.group()
+def sla() -> None:
+    """Service-level deadlines on the deployment's working calendar."""
+
+
+@sla.command("due")
+@click.option("--start", required=True, help="ISO 8601 instant; without an offset it is read in CETTAR_TIMEZONE.")
+@click.option("--working-days", type=click.IntRange(min=0))
+@click.option("--working-hours", type=click.FloatRange(min=0))
+@click.option("--hours", type=click.FloatRange(min=0))
+@click.option("--agency", help="Use this agency's office hours (from CETTAR_CALENDAR_FILE).")
+def sla_due(start: str, working_days: int | None, working_hours: float | None, hours: float | None,
+            agency: str | None) -> None:
+    """Print the deadline as one ISO 8601 line with its offset."""
+    from datetime import datetime
+
+    from cettar.calendar import deployment_calendar
+    from sla.calendar import CalendarError
+    from sla.duration import Duration, Unit
+
+    given = [(v, u) for v, u in ((working_days, Unit.WORKING_DAYS), (working_hours, Unit.WORKING_HOURS),
+                                 (hours, Unit.HOURS)) if v is not None]
+    if len(given) != 1:
+        raise click.UsageError("give exactly one of --working-days, --working-hours, --hours")
+    try:
+        moment = datetime.fromisoformat(start)
+    except ValueError as exc:
+        raise click.BadParameter(f"{start!r} is not ISO 8601 (e.g. 2026-03-13T15:00+07:00)", param_hint="--start") from exc
+    try:
+        calendar = deployment_calendar(agency)
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=calendar.zone)
+        click.echo(Duration(float(given[0][0]), given[0][1]).deadline(calendar, moment).isoformat())
+    except (CalendarError, ValueError, OSError) as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@main.group()
 def db() -> None:
     """The database schema."""
 

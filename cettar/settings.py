@@ -26,6 +26,7 @@ class Settings(BaseSettings):
     secret_key: str = PLACEHOLDER_SECRET
     public_base_url: str = "http://127.0.0.1:8000"
     timezone: str = "Asia/Jakarta"
+    calendar_file: Path | None = Field(default=None, description="YAML: office hours, regional days off, agency hours")
     form_rate_limit: str = "20/minute"
     max_text_length: int = 5000
     router: str = Field(default="model", description="'model' or 'package.module:attribute'")

@@ -1,4 +1,9 @@
-"""The SLA engine on the Indonesian working calendar (a pure library: ``now`` is always an argument).
+"""The SLA engine on the Indonesian working calendar. A pure library: time is always an argument,
+and nothing here touches a database.
 
-Not built yet: see the SLA engine issue. The intake worker starts clocks once it exists.
+- ``sla.calendar``: office hours, national holidays and joint leave (the ``holidays`` package),
+  regional days off; working time added and measured to the second.
+- ``sla.duration``: N working days, N working hours, N calendar hours.
+- ``sla.clock``: clocks derived from a complaint's status history (pauses, stops, restarts).
+- ``sla.policy``: which clocks apply, the most specific policy winning; SP4N-LAPOR! defaults.
 """

@@ -34,6 +34,7 @@ from cettar.migrate import upgrade
 from cettar.settings import get_settings
 
 COMPLAINT_TABLES = ("routing_correction", "reporter_contact", "intake_record", "complaint_event", "complaint")
+SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "surabaya_complaints_2022_2023q1.csv"
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("CETTAR_TEST_DATABASE_URL") else [])
 
 
@@ -168,3 +169,11 @@ def backend_name(url: str) -> str:
 
 def redis_client(url: str) -> redis.Redis:
     return queue.connect(url)
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """The real complaints (never committed). A fresh clone has no ../shared; CI always has it."""
+    if not SHARED_DATA.exists():
+        pytest.skip(f"needs the shared complaint data at {SHARED_DATA}, which is not there")
+    return SHARED_DATA

@@ -11,7 +11,6 @@ import pytest
 
 from classifier.data import Examples
 
-SHARED_DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "surabaya_complaints_2022_2023q1.csv"
 
 TOPICS = {
     "DISHUB": ["lampu jalan mati", "lampu pju padam", "parkir liar di trotoar", "rambu lalu lintas roboh", "traffic light rusak"],
@@ -52,10 +51,3 @@ def small_model():  # type: ignore[no-untyped-def]
     from classifier.train import train_model
 
     return train_model(made_up(), min_examples=5)
-
-
-@pytest.fixture(scope="session")
-def shared_data() -> Path:
-    if not SHARED_DATA.exists():
-        pytest.skip(f"the shared complaint data is not at {SHARED_DATA} (a fresh clone has no ../shared; CI does)")
-    return SHARED_DATA
