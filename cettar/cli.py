@@ -100,6 +100,15 @@ def sla_due(start: str, working_days: int | None, working_hours: float | None, h
         raise click.ClickException(str(exc)) from exc
 
 
+@sla.command("sweep")
+def sla_sweep_command() -> None:
+    """Record due warnings and breaches, escalate, close unanswered complaints (as the schedule does)."""
+    from cettar.clock.jobs import sweep_clocks
+
+    result = sweep_clocks()
+    click.echo(", ".join(f"{name}: {count}" for name, count in result.items()))
+
+
 @main.group()
 def db() -> None:
     """The database schema."""

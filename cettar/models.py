@@ -1,8 +1,9 @@
 """Every table, imported in one place for Alembic and for tests."""
 
 from cettar.agency.models import Agency
+from cettar.clock.models import Notification, SlaClock
 from cettar.complaint.models import Complaint, ComplaintEvent, ReporterContact, RoutingCorrection
 from cettar.intake.models import IntakeRecord
 from cettar.region.models import Region
 
-__all__ = ["Agency", "Complaint", "ComplaintEvent", "IntakeRecord", "Region", "ReporterContact", "RoutingCorrection"]
+__all__ = ["Notification", "SlaClock", "Agency", "Complaint", "ComplaintEvent", "IntakeRecord", "Region", "ReporterContact", "RoutingCorrection"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from cettar.clock import jobs as clock_jobs
 from cettar.intake import jobs as intake_jobs
 from cettar.queue import DEFAULT_QUEUE
 from cettar.settings import Settings
@@ -24,4 +25,5 @@ class PeriodicJob:
 def periodic_jobs(settings: Settings) -> list[PeriodicJob]:
     return [
         PeriodicJob(intake_jobs.sweep_intake, settings.intake_sweep_interval),
+        PeriodicJob(clock_jobs.sweep_clocks, settings.sla_sweep_interval),
     ]

@@ -36,6 +36,8 @@ class Settings(BaseSettings):
     )
     intake_requeue_after: int = Field(default=60, description="seconds before an unprocessed intake is re-sent")
     intake_sweep_interval: int = Field(default=30, description="seconds between sweeps of unprocessed intake")
+    sla_sweep_interval: int = Field(default=300, description="seconds between SLA sweeps")
+    sla_escalate_after_hours: float = Field(default=8, ge=0, description="working hours from a breach to escalation")
     log_level: str = "INFO"
 
     @field_validator("timezone")

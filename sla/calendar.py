@@ -132,6 +132,16 @@ class WorkingCalendar:
             remaining -= available
         raise AssertionError("unreachable")  # pragma: no cover
 
+    def next_working_instant(self, moment: datetime) -> datetime:
+        """``moment`` itself during office hours, otherwise the next opening."""
+        local = self._local(moment)
+        for day in self.working_days_from(local.date()):
+            office = self.office(day)
+            assert office is not None
+            if local < office[1]:
+                return max(local, office[0])
+        raise AssertionError("unreachable")  # pragma: no cover
+
     def add_working_hours(self, moment: datetime, hours: float) -> datetime:
         return self.add_working_time(moment, timedelta(hours=hours))
 

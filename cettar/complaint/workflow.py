@@ -90,6 +90,10 @@ def record_event(
         data=data,
     )
     session.add(event)
+    if to_status is not None:
+        from cettar.clock import service as clock_service  # clocks are read from these events
+
+        clock_service.refresh(session, complaint=complaint, now=now)
     return event
 
 
