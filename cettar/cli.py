@@ -109,6 +109,48 @@ def sla_sweep_command() -> None:
     click.echo(", ".join(f"{name}: {count}" for name, count in result.items()))
 
 
+@sla.command("metrics")
+@click.option("--from", "start", required=True, help="First day (ISO date), in CETTAR_TIMEZONE.")
+@click.option("--to", "end", required=True, help="Last day (ISO date), included.")
+@click.option("--min-sample", default=30, show_default=True, help="Answered complaints an agency needs to be ranked.")
+@click.option("--json", "as_json", is_flag=True)
+def sla_metrics(start: str, end: str, min_sample: int, as_json: bool) -> None:
+    """How responsive each agency was over a period."""
+    import json
+    from dataclasses import asdict
+    from datetime import date, datetime, time, timedelta
+
+    from cettar.db import session_scope
+    from cettar.metrics.service import agency_metrics
+    from cettar.types import utcnow
+
+    zone = get_settings().zone
+    try:
+        first, last = date.fromisoformat(start), date.fromisoformat(end)
+    except ValueError as exc:
+        raise click.BadParameter("dates look like 2026-01-31") from exc
+    begin = datetime.combine(first, time(0), zone)
+    finish = datetime.combine(last + timedelta(days=1), time(0), zone)
+    with session_scope() as session:
+        rows = agency_metrics(session, start=begin, end=finish, now=utcnow(), min_sample=min_sample)
+    if as_json:
+        click.echo(json.dumps([{**asdict(m), "responded_within_sla_share": m.responded_within_sla_share,
+                                "resolved_share": m.resolved_share, "reopened_share": m.reopened_share} for m in rows],
+                              indent=2, ensure_ascii=False))
+        return
+
+    def share(value: float | None) -> str:
+        return "-" if value is None else f"{value:.0%}"
+
+    click.echo(f"{'rank':>4} {'agency':<16} {'received':>8} {'routed':>6} {'in SLA':>6} {'median h':>8} {'p90 h':>6} "
+               f"{'resolved':>8} {'reopened':>8} {'breaches':>8}")
+    for m in rows:
+        click.echo(f"{m.rank or '':>4} {(m.agency_code or '(triage)'):<16} {m.received:>8} {m.routed:>6} "
+                   f"{share(m.responded_within_sla_share):>6} {m.first_response_hours_median or '-':>8} "
+                   f"{m.first_response_hours_p90 or '-':>6} {share(m.resolved_share):>8} {share(m.reopened_share):>8} "
+                   f"{m.breaches:>8}")
+
+
 @main.group()
 def db() -> None:
     """The database schema."""

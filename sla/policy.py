@@ -46,8 +46,9 @@ def sp4n_lapor_clocks(*, resolution: Duration = Duration.parse("10wd")) -> tuple
     return (
         ClockSpec("verification", Duration.parse("3wd"), start_on=frozenset({"received"}),
                   stop_on=frozenset({"dispositioned", "rejected"})),
+        # the *first* response: a reopen restarts the resolution clock, not this one
         ClockSpec("first_response", Duration.parse("5wd"), start_on=frozenset({"dispositioned"}),
-                  stop_on=frozenset({"responded", "resolved", "closed", "rejected", "triage"}), restart_on=OPEN_AGAIN),
+                  stop_on=frozenset({"responded", "resolved", "closed", "rejected", "triage"})),
         ClockSpec("resolution", resolution, start_on=frozenset({"dispositioned"}),
                   stop_on=frozenset({"resolved", "closed", "rejected", "triage"}), restart_on=OPEN_AGAIN),
         ClockSpec("auto_close", Duration.parse("10wd"), start_on=frozenset({"responded"}),
@@ -65,7 +66,7 @@ DEFAULT_POLICIES: tuple[Policy, ...] = (
             ClockSpec("verification", Duration.parse("2h"), start_on=frozenset({"received"}),
                       stop_on=frozenset({"dispositioned", "rejected"})),
             ClockSpec("first_response", Duration.parse("6h"), start_on=frozenset({"dispositioned"}),
-                      stop_on=frozenset({"responded", "resolved", "closed", "rejected", "triage"}), restart_on=OPEN_AGAIN),
+                      stop_on=frozenset({"responded", "resolved", "closed", "rejected", "triage"})),
             ClockSpec("resolution", Duration.parse("72h"), start_on=frozenset({"dispositioned"}),
                       stop_on=frozenset({"resolved", "closed", "rejected", "triage"}), restart_on=OPEN_AGAIN),
         ), category=category)

@@ -1,0 +1,72 @@
+from dataclasses import replace
+from datetime import timedelta
+
+from sqlmodel import Session
+
+from cettar.complaint.models import ActorType, Complaint
+from cettar.complaint.workflow import Status, transition
+from cettar.intake import service as intake_service
+from cettar.metrics.service import agency_metrics
+from tests.clock.test_clocks import at
+from tests.intake.test_service import STREET_LIGHT
+from tests.support.routers import FixedRouter
+
+N = 0
+
+
+def _complaint(session: Session, agency: str | None, received, *steps: tuple[timedelta, Status]) -> Complaint:  # type: ignore[no-untyped-def]
+    global N
+    N += 1
+    complaint = intake_service.file_complaint(session, incoming=replace(STREET_LIGHT, external_id=f"m{N:031d}"),
+                                              now=received).complaint
+    assert complaint.id is not None
+    intake_service.process(session, complaint_id=complaint.id, router=FixedRouter(agency), now=received)
+    for delay, status in steps:
+        transition(session, complaint, status, actor_type=ActorType.STAFF, now=received + delay)
+    return complaint
+
+
+def test_metrics_per_agency(session: Session) -> None:
+    monday = at(2026, 2, 2, 9, 0)
+    # DISHUB: three answered the same day (1 h, 2 h, 3 h), one answered late, one still open
+    for hours in (1, 2, 3):
+        _complaint(session, "DISHUB", monday, (timedelta(hours=hours), Status.RESPONDED),
+                   (timedelta(hours=hours, minutes=30), Status.RESOLVED))
+    _complaint(session, "DISHUB", monday, (timedelta(days=14), Status.RESPONDED))
+    _complaint(session, "DISHUB", monday)
+    # DLH: one answered in 1 h and reopened after resolution
+    _complaint(session, "DLH", monday, (timedelta(hours=1), Status.RESPONDED), (timedelta(hours=2), Status.RESOLVED),
+               (timedelta(hours=3), Status.REOPENED))
+    _complaint(session, None, monday)  # at the triage desk
+    _complaint(session, "DISHUB", at(2026, 1, 5, 9, 0), (timedelta(hours=1), Status.RESPONDED))  # another period
+
+    metrics = {m.agency_code: m for m in agency_metrics(session, start=at(2026, 2, 1), end=at(2026, 3, 1),
+                                                        now=at(2026, 2, 20, 9, 0), min_sample=2)}
+    dishub, dlh, triage = metrics["DISHUB"], metrics["DLH"], metrics[None]
+    assert (dishub.received, dishub.routed, dishub.resolved, dishub.reopened) == (5, 5, 3, 0)
+    assert (dishub.responses, dishub.responded_within_sla) == (4, 3)
+    assert dishub.responded_within_sla_share == 0.75
+    assert dishub.first_response_hours_median == 2.0  # nearest rank of 1, 2, 3, 94 h
+    assert dishub.first_response_hours_p90 == 79.0  # 14 calendar days = 79 office hours (Imlek off)
+    assert dishub.breaches == 1 and dishub.rank == 1
+    assert dlh.rank is None and dlh.responses == 1 and dlh.reopened_share == 1.0  # below the minimum sample
+    assert triage.received == 1 and triage.rank is None and triage.agency_name == "(belum dirouting)"
+    # open as of 20 Feb: the late-answered one and the unanswered one (responded is still open), and January's
+    assert dishub.backlog == {"14-30d": 2, ">30d": 1}
+    unranked = agency_metrics(session, start=at(2026, 2, 1), end=at(2026, 3, 1), now=at(2026, 2, 20), min_sample=30)
+    assert all(m.rank is None for m in unranked)
+
+
+def test_the_metrics_command(database_url: str) -> None:
+    from click.testing import CliRunner
+
+    from cettar.cli import main
+
+    runner = CliRunner()
+    table = runner.invoke(main, ["sla", "metrics", "--from", "2026-02-01", "--to", "2026-02-28"])
+    assert table.exit_code == 0, table.output
+    assert table.output.startswith("rank agency")
+    as_json = runner.invoke(main, ["sla", "metrics", "--from", "2026-02-01", "--to", "2026-02-28", "--json"])
+    assert as_json.exit_code == 0 and as_json.output.strip().startswith("[")
+    bad = runner.invoke(main, ["sla", "metrics", "--from", "February", "--to", "2026-02-28"])
+    assert bad.exit_code == 2 and "dates look like 2026-01-31" in bad.output
