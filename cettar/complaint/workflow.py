@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlmodel import Session
 
+from cettar.clock import service as clock_service
 from cettar.complaint.models import ActorType, Complaint, ComplaintEvent
 from cettar.errors import Conflict
 
@@ -90,9 +91,7 @@ def record_event(
         data=data,
     )
     session.add(event)
-    if to_status is not None:
-        from cettar.clock import service as clock_service  # clocks are read from these events
-
+    if to_status is not None:  # the SLA clocks are read from these events
         clock_service.refresh(session, complaint=complaint, now=now)
     return event
 
