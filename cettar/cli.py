@@ -100,6 +100,25 @@ def sla_due(start: str, working_days: int | None, working_hours: float | None, h
         raise click.ClickException(str(exc)) from exc
 
 
+@sla.command("rollup")
+@click.option("--all", "everything", is_flag=True, help="Recompute every day since the first complaint.")
+def sla_rollup(everything: bool) -> None:
+    """Bring the daily per-agency roll-up (what `sla metrics` reads) up to date."""
+    from cettar.clock.jobs import refresh_rollup
+
+    if not everything:
+        click.echo(f"Refreshed {refresh_rollup()} agency-days changed recently.")
+        return
+    from cettar.db import session_scope
+    from cettar.metrics import rollup
+    from cettar.types import utcnow
+
+    with session_scope() as session:
+        days = rollup.all_days(session)
+        click.echo(f"Recomputing {len(days)} days ...")
+        click.echo(f"Wrote {rollup.refresh_days(session, days=days, now=utcnow())} agency-days.")
+
+
 @sla.command("sweep")
 def sla_sweep_command() -> None:
     """Record due warnings and breaches, escalate, close unanswered complaints (as the schedule does)."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any
@@ -68,6 +69,23 @@ def get_engine() -> Engine:
 def is_sqlite(session_or_engine: Session | Engine) -> bool:
     bind = session_or_engine.get_bind() if isinstance(session_or_engine, Session) else session_or_engine
     return bind.dialect.name == "sqlite"
+
+
+def sql_params(session: Session, **params: Any) -> dict[str, Any]:
+    """Parameters for a textual query: aware datetimes as each backend stores them (SQLite keeps
+    naive UTC text in SQLAlchemy's format, so that string comparison orders it correctly)."""
+    if not is_sqlite(session):
+        return params
+    return {
+        key: value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f") if isinstance(value, datetime) else value
+        for key, value in params.items()
+    }
+
+
+def stored_datetime(value: Any) -> datetime:
+    """A datetime read by a textual query, as an aware UTC datetime on every backend."""
+    moment: datetime = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 @contextmanager

@@ -4,6 +4,7 @@ from cettar.agency.models import Agency
 from cettar.clock.models import Notification, SlaClock
 from cettar.complaint.models import Complaint, ComplaintEvent, ReporterContact, RoutingCorrection
 from cettar.intake.models import IntakeRecord
+from cettar.metrics.models import AgencyDay
 from cettar.region.models import Region
 
-__all__ = ["Notification", "SlaClock", "Agency", "Complaint", "ComplaintEvent", "IntakeRecord", "Region", "ReporterContact", "RoutingCorrection"]
+__all__ = ["AgencyDay", "Notification", "SlaClock", "Agency", "Complaint", "ComplaintEvent", "IntakeRecord", "Region", "ReporterContact", "RoutingCorrection"]

@@ -26,4 +26,5 @@ def periodic_jobs(settings: Settings) -> list[PeriodicJob]:
     return [
         PeriodicJob(intake_jobs.sweep_intake, settings.intake_sweep_interval),
         PeriodicJob(clock_jobs.sweep_clocks, settings.sla_sweep_interval),
+        PeriodicJob(clock_jobs.refresh_rollup, settings.sla_sweep_interval),
     ]

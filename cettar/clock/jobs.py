@@ -17,3 +17,14 @@ def sweep_clocks() -> dict[str, int]:
             session, now=utcnow(), escalate_after=timedelta(hours=get_settings().sla_escalate_after_hours)
         )
     return asdict(result)
+
+
+def refresh_rollup() -> int:
+    """Recompute the roll-up days of whatever changed in the last two sweep intervals (overlapping
+    windows: a change is never missed, and recomputing a day twice gives the same rows)."""
+    from cettar.metrics import rollup
+
+    now = utcnow()
+    look_back = timedelta(seconds=2 * get_settings().sla_sweep_interval + 60)
+    with session_scope() as session:
+        return rollup.refresh_days(session, days=rollup.changed_days(session, since=now - look_back), now=now)

@@ -42,7 +42,7 @@ class SlaClock(SQLModel, table=True):
     breached_at: datetime | None = _ts()
     escalate_at: datetime | None = _ts(index=True)
     escalated_at: datetime | None = _ts()
-    updated_at: datetime | None = _ts()
+    updated_at: datetime | None = _ts(index=True)  # the roll-up refreshes the days of what changed
 
 
 class Notification(SQLModel, table=True):

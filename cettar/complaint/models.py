@@ -77,7 +77,7 @@ class Complaint(SQLModel, table=True):
     closed_at: datetime | None = _ts()
     rejected_at: datetime | None = _ts()
     reopened_at: datetime | None = _ts()
-    updated_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False, index=True))
 
 
 class ReporterContact(SQLModel, table=True):

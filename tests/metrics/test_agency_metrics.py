@@ -1,13 +1,15 @@
 from dataclasses import replace
 from datetime import timedelta
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from cettar.complaint.models import ActorType, Complaint
 from cettar.complaint.workflow import Status, transition
 from cettar.intake import service as intake_service
+from cettar.clock.models import SlaClock
+from cettar.metrics.models import AgencyDay
 from cettar.metrics.service import agency_metrics
-from tests.clock.test_clocks import at
+from tests.clock.test_clocks import WIB, at
 from tests.intake.test_service import STREET_LIGHT
 from tests.support.routers import FixedRouter
 
@@ -40,14 +42,25 @@ def test_metrics_per_agency(session: Session) -> None:
     _complaint(session, None, monday)  # at the triage desk
     _complaint(session, "DISHUB", at(2026, 1, 5, 9, 0), (timedelta(hours=1), Status.RESPONDED))  # another period
 
+    from cettar.metrics import rollup
+
+    days = rollup.all_days(session)
+    assert min(days).isoformat() == "2026-01-05"
+    rollup.refresh_days(session, days=[d for d in days if d.year == 2026 and d.month <= 3], now=at(2026, 2, 20))
+    first = session.exec(select(AgencyDay).order_by(col(AgencyDay.day), col(AgencyDay.agency_key))).all()
+    rollup.refresh_days(session, days=[at(2026, 2, 2).astimezone(WIB).date()], now=at(2026, 2, 21))  # again: same rows
+    again = session.exec(select(AgencyDay).order_by(col(AgencyDay.day), col(AgencyDay.agency_key))).all()
+    assert [(r.day, r.agency_key, r.received, r.responses) for r in first] == [
+        (r.day, r.agency_key, r.received, r.responses) for r in again]
+
     metrics = {m.agency_code: m for m in agency_metrics(session, start=at(2026, 2, 1), end=at(2026, 3, 1),
                                                         now=at(2026, 2, 20, 9, 0), min_sample=2)}
     dishub, dlh, triage = metrics["DISHUB"], metrics["DLH"], metrics[None]
     assert (dishub.received, dishub.routed, dishub.resolved, dishub.reopened) == (5, 5, 3, 0)
     assert (dishub.responses, dishub.responded_within_sla) == (4, 3)
     assert dishub.responded_within_sla_share == 0.75
-    assert dishub.first_response_hours_median == 2.0  # nearest rank of 1, 2, 3, 94 h
-    assert dishub.first_response_hours_p90 == 79.0  # 14 calendar days = 79 office hours (Imlek off)
+    assert dishub.first_response_hours_median == 2.12  # nearest rank of 1, 2, 3, 79 h, to the quarter hour
+    assert dishub.first_response_hours_p90 == 79.12  # 14 calendar days = 79 office hours (Imlek off)
     assert dishub.breaches == 1 and dishub.rank == 1
     assert dlh.rank is None and dlh.responses == 1 and dlh.reopened_share == 1.0  # below the minimum sample
     assert triage.received == 1 and triage.rank is None and triage.agency_name == "(belum dirouting)"
@@ -70,3 +83,21 @@ def test_the_metrics_command(database_url: str) -> None:
     assert as_json.exit_code == 0 and as_json.output.strip().startswith("[")
     bad = runner.invoke(main, ["sla", "metrics", "--from", "February", "--to", "2026-02-28"])
     assert bad.exit_code == 2 and "dates look like 2026-01-31" in bad.output
+
+
+def test_the_job_refreshes_the_days_of_what_changed(session: Session) -> None:
+    from cettar.metrics import rollup
+
+    old = _complaint(session, "DLH", at(2026, 1, 6, 9, 0))
+    new = _complaint(session, "DLH", at(2026, 2, 10, 9, 0))
+    old.updated_at = at(2026, 1, 6, 9, 0)  # untouched since January
+    session.add(old)
+    session.flush()
+    for clock in session.exec(select(SlaClock).where(SlaClock.complaint_id == old.id)):
+        clock.updated_at = at(2026, 1, 6, 9, 0)
+        session.add(clock)
+    session.flush()
+    assert new.id is not None
+    days = rollup.changed_days(session, since=at(2026, 2, 1))
+    assert at(2026, 2, 10).astimezone(WIB).date() in days
+    assert at(2026, 1, 6).astimezone(WIB).date() not in days
