@@ -45,6 +45,8 @@ class Complaint(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("source", "external_id"),
         Index("ix_complaint_agency_status", "agency_id", "status"),
+        # covers the backlog query (open complaints by agency and age) without reading the table
+        Index("ix_complaint_status_agency_received", "status", "agency_id", "received_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
