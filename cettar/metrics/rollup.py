@@ -16,7 +16,7 @@ from sqlalchemy import delete, text
 from sqlmodel import Session
 
 from cettar.db import sql_params, stored_datetime
-from cettar.metrics.models import LAST_BUCKET, AgencyDay
+from cettar.metrics.models import BUCKET_SQL, AgencyDay
 from cettar.settings import get_settings
 
 
@@ -57,9 +57,7 @@ def refresh_days(session: Session, *, days: Iterable[date], now: datetime) -> in
             r.responses, r.responded_within_sla, r.breaches = stopped, int(met or 0), int(breaches or 0)
         histograms: dict[tuple[int, str], dict[str, int]] = defaultdict(dict)
         for agency_id, name, bucket, count in _rows(session, f"""
-                SELECT agency_id, name,
-                       CASE WHEN elapsed_seconds >= {LAST_BUCKET * 900} THEN {LAST_BUCKET} ELSE elapsed_seconds / 900 END AS bucket,
-                       COUNT(*)
+                SELECT agency_id, name, {BUCKET_SQL} AS bucket, COUNT(*)
                 FROM sla_clock
                 WHERE name IN ('first_response', 'resolution') AND stopped_at IS NOT NULL
                   AND started_at >= :start AND started_at < :end

@@ -20,7 +20,7 @@ from sqlmodel import Session, col, select
 from cettar.agency.models import Agency
 from cettar.db import sql_params
 from cettar.complaint.workflow import OPEN_STATUSES
-from cettar.metrics.models import BUCKET_SECONDS, LAST_BUCKET, AgencyDay
+from cettar.metrics.models import AgencyDay, bucket_middle
 from cettar.settings import get_settings
 
 AGE_BUCKETS = ((3, "0-3d"), (7, "3-7d"), (14, "7-14d"), (30, "14-30d"))
@@ -63,7 +63,7 @@ def _rows(session: Session, sql: str, **params: Any) -> list[Any]:
 
 
 def _percentile(histogram: dict[int, int], share: float) -> float | None:
-    """Nearest-rank percentile of a 15-minute-bucket histogram, as hours (the bucket's middle)."""
+    """Nearest-rank percentile of a roll-up histogram, as hours (the bucket's middle)."""
     total = sum(histogram.values())
     if not total:
         return None
@@ -72,8 +72,7 @@ def _percentile(histogram: dict[int, int], share: float) -> float | None:
     for bucket in sorted(histogram):
         seen += histogram[bucket]
         if seen >= rank:
-            middle = bucket * BUCKET_SECONDS + (0 if bucket == LAST_BUCKET else BUCKET_SECONDS / 2)
-            return round(middle / 3600, 2)
+            return round(bucket_middle(bucket) / 3600, 2)
     raise AssertionError("unreachable")  # pragma: no cover
 
 
@@ -142,9 +141,12 @@ def agency_metrics(session: Session, *, start: datetime, end: datetime, now: dat
     cases = " ".join(f"WHEN received_at > :edge{i} THEN '{label}'" for i, (_, label) in enumerate(AGE_BUCKETS))
     edges = {f"edge{i}": now - timedelta(days=days_old) for i, (days_old, _) in enumerate(AGE_BUCKETS)}
     statuses = ", ".join(f"'{status.value}'" for status in sorted(OPEN_STATUSES))
+    # SQLite's planner prefers (agency_id, status) and reads the table: 0.43 s at a million
+    # complaints against 0.06 s on the covering index
+    hint = "INDEXED BY ix_complaint_status_agency_received" if session.get_bind().dialect.name == "sqlite" else ""
     for agency_id, bucket, count in _rows(session, f"""
             SELECT agency_id, CASE {cases} ELSE '{OLDEST}' END AS bucket, COUNT(*)
-            FROM complaint WHERE status IN ({statuses}) GROUP BY agency_id, bucket""", **edges):
+            FROM complaint {hint} WHERE status IN ({statuses}) GROUP BY agency_id, bucket""", **edges):
         entry(agency_id).backlog[bucket] = count
 
     ranked = sorted((m for m in result.values() if m.agency_code and m.responses >= min_sample),

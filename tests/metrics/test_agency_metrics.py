@@ -60,7 +60,7 @@ def test_metrics_per_agency(session: Session) -> None:
     assert (dishub.responses, dishub.responded_within_sla) == (4, 3)
     assert dishub.responded_within_sla_share == 0.75
     assert dishub.first_response_hours_median == 2.12  # nearest rank of 1, 2, 3, 79 h, to the quarter hour
-    assert dishub.first_response_hours_p90 == 79.12  # 14 calendar days = 79 office hours (Imlek off)
+    assert dishub.first_response_hours_p90 == 78.0  # 79 office hours (Imlek off), in the 76-80 h bucket
     assert dishub.breaches == 1 and dishub.rank == 1
     assert dlh.rank is None and dlh.responses == 1 and dlh.reopened_share == 1.0  # below the minimum sample
     assert triage.received == 1 and triage.rank is None and triage.agency_name == "(belum dirouting)"
@@ -101,3 +101,14 @@ def test_the_job_refreshes_the_days_of_what_changed(session: Session) -> None:
     days = rollup.changed_days(session, since=at(2026, 2, 1))
     assert at(2026, 2, 10).astimezone(WIB).date() in days
     assert at(2026, 1, 6).astimezone(WIB).date() not in days
+
+
+def test_the_sql_buckets_are_the_python_buckets(session: Session) -> None:
+    from sqlalchemy import text
+
+    from cettar.metrics.models import BUCKET_SQL, bucket_middle, bucket_of
+
+    for seconds in (0, 899, 900, 7_200, 28_799, 28_800, 36_000, 172_799, 172_800, 719_999, 720_000, 10**7):
+        in_sql = session.execute(text(f"SELECT {BUCKET_SQL} FROM (SELECT {seconds} AS elapsed_seconds) t")).scalar()
+        assert in_sql == bucket_of(seconds), seconds
+        assert abs(bucket_middle(bucket_of(seconds)) - seconds) <= max(7_200, 0) or seconds >= 720_000
