@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Depends
-from sqlalchemy import Engine, MetaData, event
+from sqlalchemy import Engine, MetaData, event, text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, SQLModel, create_engine
 
@@ -80,6 +80,11 @@ def sql_params(session: Session, **params: Any) -> dict[str, Any]:
         key: value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f") if isinstance(value, datetime) else value
         for key, value in params.items()
     }
+
+
+def fetch_all(session: Session, sql: str, **params: Any) -> list[Any]:
+    """Rows of a textual query, its datetime parameters bound as the backend stores them."""
+    return list(session.execute(text(sql), sql_params(session, **params)).all())
 
 
 def stored_datetime(value: Any) -> datetime:

@@ -14,7 +14,10 @@ import time
 import redis
 
 from cettar.errors import RateLimited
+from starlette.requests import Request
+
 from cettar.queue import get_redis, mark_unreachable, redis_unreachable
+from cettar.settings import get_settings
 
 log = logging.getLogger(__name__)
 
@@ -50,3 +53,10 @@ def hit(*, scope: str, client: str, limit: int, window: int) -> None:
     if count > limit:
         retry_after = window - int(time.time()) % window
         raise RateLimited(f"too many submissions; try again in {retry_after} seconds", retry_after=retry_after)
+
+
+def limit(request: Request, *, scope: str, factor: int = 1) -> None:
+    """Apply ``CETTAR_FORM_RATE_LIMIT`` (times ``factor``) to the request's client address."""
+    allowed, window = get_settings().rate_limit
+    client = request.client.host if request.client else "unknown"
+    hit(scope=scope, client=client, limit=allowed * factor, window=window)

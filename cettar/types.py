@@ -9,9 +9,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime
+from sqlalchemy import Column, DateTime
 from sqlalchemy.types import TypeDecorator
-from sqlmodel import SQLModel
+from sqlmodel import Field, SQLModel
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -45,3 +45,8 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def timestamp_field(*, index: bool = False) -> Any:
+    """An optional aware-UTC timestamp column (a stage time, a sweep mark)."""
+    return Field(default=None, sa_column=Column(UTCDateTime(), nullable=True, index=index))

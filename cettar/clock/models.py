@@ -4,16 +4,11 @@ sweep and the queues find what is due with an index instead of recomputing every
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import Column, Index, UniqueConstraint
+from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from cettar.types import UTCDateTime
-
-
-def _ts(index: bool = False) -> Any:
-    return Field(default=None, sa_column=Column(UTCDateTime(), nullable=True, index=index))
+from cettar.types import timestamp_field
 
 
 class SlaClock(SQLModel, table=True):
@@ -32,17 +27,17 @@ class SlaClock(SQLModel, table=True):
     policy: str = Field(max_length=40)
     agency_id: int | None = Field(default=None, foreign_key="agency.id")
     status: str = Field(max_length=12)  # running, paused, met, breached
-    started_at: datetime | None = _ts()
-    deadline: datetime | None = _ts()
-    warn_at: datetime | None = _ts()
-    stopped_at: datetime | None = _ts()
+    started_at: datetime | None = timestamp_field()
+    deadline: datetime | None = timestamp_field()
+    warn_at: datetime | None = timestamp_field()
+    stopped_at: datetime | None = timestamp_field()
     allowed_seconds: int = 0
     elapsed_seconds: int = 0
-    warned_at: datetime | None = _ts()
-    breached_at: datetime | None = _ts()
-    escalate_at: datetime | None = _ts(index=True)
-    escalated_at: datetime | None = _ts()
-    updated_at: datetime | None = _ts(index=True)  # the roll-up refreshes the days of what changed
+    warned_at: datetime | None = timestamp_field()
+    breached_at: datetime | None = timestamp_field()
+    escalate_at: datetime | None = timestamp_field(index=True)
+    escalated_at: datetime | None = timestamp_field()
+    updated_at: datetime | None = timestamp_field(index=True)  # the roll-up refreshes the days of what changed
 
 
 class Notification(SQLModel, table=True):
@@ -59,6 +54,6 @@ class Notification(SQLModel, table=True):
     kind: str = Field(max_length=24)  # sla_warning, sla_breach, sla_escalation
     day: str = Field(max_length=10)  # local date of send_after
     clock: str = Field(max_length=24)
-    created_at: datetime | None = _ts()
-    send_after: datetime | None = _ts(index=True)
-    sent_at: datetime | None = _ts()
+    created_at: datetime | None = timestamp_field()
+    send_after: datetime | None = timestamp_field(index=True)
+    sent_at: datetime | None = timestamp_field()

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from cettar.types import UTCDateTime, utcnow
+from cettar.types import UTCDateTime, timestamp_field, utcnow
 
 
 class Channel(StrEnum):
@@ -35,10 +35,6 @@ class ActorType(StrEnum):
 class RoutedBy(StrEnum):
     MODEL = "model"
     PERSON = "person"
-
-
-def _ts(nullable: bool = True, index: bool = False) -> Any:
-    return Field(default=None, sa_column=Column(UTCDateTime(), nullable=nullable, index=index))
 
 
 class Complaint(SQLModel, table=True):
@@ -70,15 +66,15 @@ class Complaint(SQLModel, table=True):
     routing_suggestions: list[dict[str, Any]] | None = Field(default=None, sa_column=Column(JSON))
     duplicate_of_id: int | None = Field(default=None, foreign_key="complaint.id")
     received_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False, index=True))
-    triaged_at: datetime | None = _ts()
-    dispositioned_at: datetime | None = _ts()
-    in_progress_at: datetime | None = _ts()
-    waiting_citizen_at: datetime | None = _ts()
-    responded_at: datetime | None = _ts()
-    resolved_at: datetime | None = _ts()
-    closed_at: datetime | None = _ts()
-    rejected_at: datetime | None = _ts()
-    reopened_at: datetime | None = _ts()
+    triaged_at: datetime | None = timestamp_field()
+    dispositioned_at: datetime | None = timestamp_field()
+    in_progress_at: datetime | None = timestamp_field()
+    waiting_citizen_at: datetime | None = timestamp_field()
+    responded_at: datetime | None = timestamp_field()
+    resolved_at: datetime | None = timestamp_field()
+    closed_at: datetime | None = timestamp_field()
+    rejected_at: datetime | None = timestamp_field()
+    reopened_at: datetime | None = timestamp_field()
     updated_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False, index=True))
 
 

@@ -16,7 +16,6 @@ from cettar.complaint.workflow import Status
 from cettar.db import SessionDep
 from cettar.errors import NotFound
 from cettar.i18n import language_of
-from cettar.settings import get_settings
 from cettar.web import render
 
 router = APIRouter()
@@ -24,9 +23,7 @@ router = APIRouter()
 
 def _limit_lookups(request: Request) -> None:
     """Looking codes up is limited more loosely than filing, but limited: it is what guessing would use."""
-    limit, window = get_settings().rate_limit
-    client = request.client.host if request.client else "unknown"
-    ratelimit.hit(scope="lookup", client=client, limit=limit * 10, window=window)
+    ratelimit.limit(request, scope="lookup", factor=10)
 
 
 @router.get("/lacak", include_in_schema=False)

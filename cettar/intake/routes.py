@@ -33,15 +33,6 @@ _IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_.:-]{8,128}$")
 FORM_FIELDS = ("text", "title", "region_code", "district_code", "address", "privacy", "name", "phone", "email")
 
 
-def _client(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
-
-
-def _limit(request: Request, scope: str) -> None:
-    limit, window = get_settings().rate_limit
-    ratelimit.hit(scope=scope, client=_client(request), limit=limit, window=window)
-
-
 def _incoming(payload: ComplaintCreate, *, channel: Channel, source: str, external_id: str) -> IncomingComplaint:
     reporter = payload.reporter
     contact = Contact(
@@ -110,7 +101,7 @@ async def submit_complaint_form(request: Request, session: SessionDep) -> Respon
     language = language_of(request)
     errors: dict[str, str] = {}
     try:
-        _limit(request, "form")
+        ratelimit.limit(request, scope="form")
         reporter = {k: values[k] for k in ("name", "phone", "email") if values[k].strip()}
         payload = ComplaintCreate.model_validate(
             {
@@ -158,7 +149,7 @@ def create_complaint(
 ) -> Any:
     """File a complaint. Only ``text`` is required; the answer carries the tracking code at once,
     and routing happens in the background within seconds."""
-    _limit(request, "api")
+    ratelimit.limit(request, scope="api")
     if idempotency_key is not None and not _IDEMPOTENCY_KEY.match(idempotency_key):
         raise FieldError("Idempotency-Key must be 8-128 characters of A-Z a-z 0-9 _ . : -", field="Idempotency-Key")
     external_id = idempotency_key or intake_service.new_external_id()

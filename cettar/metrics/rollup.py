@@ -12,10 +12,10 @@ from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import delete, text
+from sqlalchemy import delete
 from sqlmodel import Session
 
-from cettar.db import sql_params, stored_datetime
+from cettar.db import fetch_all, stored_datetime
 from cettar.metrics.models import BUCKET_SQL, AgencyDay
 from cettar.settings import get_settings
 
@@ -23,10 +23,6 @@ from cettar.settings import get_settings
 def _bounds(day: date) -> tuple[datetime, datetime]:
     zone = get_settings().zone
     return datetime.combine(day, time(0), zone), datetime.combine(day + timedelta(days=1), time(0), zone)
-
-
-def _rows(session: Session, sql: str, **params: Any) -> list[Any]:
-    return list(session.execute(text(sql), sql_params(session, **params)).all())
 
 
 def refresh_days(session: Session, *, days: Iterable[date], now: datetime) -> int:
@@ -41,13 +37,13 @@ def refresh_days(session: Session, *, days: Iterable[date], now: datetime) -> in
                 rows[key] = AgencyDay(agency_key=key, day=day.isoformat(), refreshed_at=now)
             return rows[key]
 
-        for agency_id, received, routed, resolved, reopened in _rows(session, """
+        for agency_id, received, routed, resolved, reopened in fetch_all(session, """
                 SELECT agency_id, COUNT(*), COUNT(dispositioned_at), COUNT(resolved_at), COUNT(reopened_at)
                 FROM complaint WHERE received_at >= :start AND received_at < :end GROUP BY agency_id""",
                 start=start, end=end):
             r = row(agency_id)
             r.received, r.routed, r.resolved, r.reopened = received, routed, resolved, reopened
-        for agency_id, stopped, met, breaches in _rows(session, """
+        for agency_id, stopped, met, breaches in fetch_all(session, """
                 SELECT agency_id, COUNT(stopped_at),
                        SUM(CASE WHEN stopped_at IS NOT NULL AND status = 'met' THEN 1 ELSE 0 END),
                        SUM(CASE WHEN status = 'breached' THEN 1 ELSE 0 END)
@@ -56,7 +52,7 @@ def refresh_days(session: Session, *, days: Iterable[date], now: datetime) -> in
             r = row(agency_id)
             r.responses, r.responded_within_sla, r.breaches = stopped, int(met or 0), int(breaches or 0)
         histograms: dict[tuple[int, str], dict[str, int]] = defaultdict(dict)
-        for agency_id, name, bucket, count in _rows(session, f"""
+        for agency_id, name, bucket, count in fetch_all(session, f"""
                 SELECT agency_id, name, {BUCKET_SQL} AS bucket, COUNT(*)
                 FROM sla_clock
                 WHERE name IN ('first_response', 'resolution') AND stopped_at IS NOT NULL
@@ -79,14 +75,14 @@ def refresh_days(session: Session, *, days: Iterable[date], now: datetime) -> in
 def changed_days(session: Session, *, since: datetime) -> set[date]:
     """The local days whose figures may have changed since ``since``."""
     zone = get_settings().zone
-    moments = [m for (m,) in _rows(session, "SELECT received_at FROM complaint WHERE updated_at >= :since", since=since)]
-    moments += [m for (m,) in _rows(session, "SELECT started_at FROM sla_clock WHERE updated_at >= :since AND started_at IS NOT NULL",
+    moments = [m for (m,) in fetch_all(session, "SELECT received_at FROM complaint WHERE updated_at >= :since", since=since)]
+    moments += [m for (m,) in fetch_all(session, "SELECT started_at FROM sla_clock WHERE updated_at >= :since AND started_at IS NOT NULL",
                                     since=since)]
     return {stored_datetime(m).astimezone(zone).date() for m in moments}
 
 
 def all_days(session: Session) -> set[date]:
-    first = _rows(session, "SELECT MIN(received_at) FROM complaint")[0][0]
+    first = fetch_all(session, "SELECT MIN(received_at) FROM complaint")[0][0]
     if first is None:
         return set()
     zone = get_settings().zone
