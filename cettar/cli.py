@@ -15,6 +15,7 @@ import click
 
 from cettar.settings import get_settings
 from cettar.clock.commands import sla as sla_commands
+from cettar.sources.commands import ingest as ingest_commands
 from classifier.cli import classifier as classifier_commands
 
 log = logging.getLogger("cettar")
@@ -65,6 +66,7 @@ def export_corrections(out: Path, label: str) -> None:
 
 
 main.add_command(sla_commands)
+main.add_command(ingest_commands)
 
 
 @main.group()

@@ -6,5 +6,6 @@ from cettar.complaint.models import Complaint, ComplaintEvent, ReporterContact, 
 from cettar.intake.models import IntakeRecord
 from cettar.metrics.models import AgencyDay
 from cettar.region.models import Region
+from cettar.sources.models import Source, SourceItem
 
-__all__ = ["AgencyDay", "Notification", "SlaClock", "Agency", "Complaint", "ComplaintEvent", "IntakeRecord", "Region", "ReporterContact", "RoutingCorrection"]
+__all__ = ["AgencyDay", "Notification", "SlaClock", "Agency", "Complaint", "ComplaintEvent", "IntakeRecord", "Region", "ReporterContact", "RoutingCorrection", "Source", "SourceItem"]

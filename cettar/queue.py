@@ -114,5 +114,8 @@ def _send_pending(session: Session) -> None:
 
 
 @event.listens_for(Session, "after_soft_rollback")
-def _drop_pending(session: Session, _previous_transaction: Any) -> None:
-    session.info.pop("pending_jobs", None)
+def _drop_pending(session: Session, previous_transaction: Any) -> None:
+    # only the outer transaction's rollback: a savepoint rolled back (an item a concurrent poll
+    # inserted first) must not drop the jobs of what the transaction still commits
+    if previous_transaction.parent is None:
+        session.info.pop("pending_jobs", None)

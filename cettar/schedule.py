@@ -13,6 +13,7 @@ from cettar.clock import jobs as clock_jobs
 from cettar.intake import jobs as intake_jobs
 from cettar.queue import DEFAULT_QUEUE
 from cettar.settings import Settings
+from cettar.sources import jobs as source_jobs
 
 
 @dataclass(frozen=True)
@@ -27,4 +28,5 @@ def periodic_jobs(settings: Settings) -> list[PeriodicJob]:
         PeriodicJob(intake_jobs.sweep_intake, settings.intake_sweep_interval),
         PeriodicJob(clock_jobs.sweep_clocks, settings.sla_sweep_interval),
         PeriodicJob(clock_jobs.refresh_rollup, settings.sla_sweep_interval),
+        PeriodicJob(source_jobs.poll_due_sources, settings.ingest_schedule_interval),
     ]

@@ -38,6 +38,19 @@ class Settings(BaseSettings):
     intake_sweep_interval: int = Field(default=30, description="seconds between sweeps of unprocessed intake")
     sla_sweep_interval: int = Field(default=300, description="seconds between SLA sweeps")
     sla_escalate_after_hours: float = Field(default=8, ge=0, description="working hours from a breach to escalation")
+    ingest_poll_interval: int = Field(default=900, ge=30, description="seconds between polls of a new source")
+    ingest_schedule_interval: int = Field(default=60, ge=5, description="seconds between looks for sources due")
+    ingest_backfill: int = Field(default=20, ge=0, description="items a new feed's first poll takes at most")
+    ingest_timeout: float = Field(default=10, gt=0, description="seconds a fetch may take per step")
+    ingest_max_bytes: int = Field(default=5_000_000, gt=0, description="largest feed body accepted")
+    ingest_max_redirects: int = Field(default=5, ge=0)
+    x_bearer_token: str = Field(default="", description="X API v2 app token: enables the X sources")
+    x_consumer_key: str = ""
+    x_consumer_secret: str = ""
+    x_access_token: str = ""
+    x_access_token_secret: str = ""
+    x_api_url: str = Field(default="", description="another host for the X API (a gateway); empty means X itself")
+    x_reply: bool = Field(default=False, description="reply on X with the tracking link (needs the four write keys)")
     log_level: str = "INFO"
 
     @field_validator("timezone")

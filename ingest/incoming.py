@@ -35,6 +35,7 @@ class Contact:
     name: str = ""
     phone: str = ""
     email: str = ""
+    handle: str = ""  # a social-media account, as "x:username": private like the rest
 
 
 @dataclass(frozen=True)

@@ -85,6 +85,7 @@ class ReporterContact(SQLModel, table=True):
     name: str = Field(default="", max_length=120)
     phone: str = Field(default="", max_length=20)
     email: str = Field(default="", max_length=254)
+    handle: str = Field(default="", max_length=100)  # a social-media account (e.g. x:username); never public
 
 
 class ComplaintEvent(SQLModel, table=True):

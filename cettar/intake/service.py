@@ -112,8 +112,9 @@ def file_complaint(session: Session, *, incoming: IncomingComplaint, now: dateti
         return Filed(existing, created=False)
     assert complaint.id is not None
     contact = incoming.contact
-    if contact.name or contact.phone or contact.email:
-        session.add(ReporterContact(complaint_id=complaint.id, name=contact.name, phone=contact.phone, email=contact.email))
+    if contact.name or contact.phone or contact.email or contact.handle:
+        session.add(ReporterContact(complaint_id=complaint.id, name=contact.name, phone=contact.phone, email=contact.email,
+                                    handle=contact.handle))
     record_event(
         session, complaint, kind="status", actor_type=ActorType.CITIZEN, now=now,
         to_status=Status.RECEIVED, data={"channel": incoming.channel},

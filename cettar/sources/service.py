@@ -1,0 +1,416 @@
+"""Polling sources into the intake path.
+
+A poll has three steps, so that no database transaction is held open across the network:
+1. **claim** (short transaction): move the source's ``next_poll_at`` forward, only if it was due.
+   Two workers given the same source: one claims it, the other finds it not due and returns.
+2. **fetch** (no transaction): the feed or the X API, with timeouts and limits.
+3. **record** (one transaction): a ``SourceItem`` per item seen for the first time, a complaint
+   through ``intake_service.file_complaint`` for each relevant new story (its routing job is sent
+   after the commit, like the form's), and the source's health, cursor and counts.
+
+Running a poll twice is harmless: items are keyed by ``(source_id, item_key)`` and complaints by
+``(source, external_id)``; a second run finds them and does nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from cettar.complaint.models import ActorType, Channel, Complaint, Privacy
+from cettar.complaint.workflow import record_event
+from cettar.errors import FieldError
+from cettar.intake import service as intake_service
+from cettar.queue import DEFAULT_QUEUE, enqueue_after_commit
+from cettar.region import service as region_service
+from cettar.settings import get_settings
+from cettar.sources.models import Health, Outcome, Source, SourceItem, SourceKind
+from ingest import IncomingComplaint
+from ingest.feeds import FeedItem, item_key, parse_feed
+from ingest.fetch import Fetched, fetch
+from ingest.incoming import Contact
+from ingest.relevance import judge
+from ingest.x import Page, Post, RateLimited, XClient, XError
+
+log = logging.getLogger(__name__)
+
+MAX_BACKOFF = timedelta(hours=6)
+DUPLICATE_WINDOW = timedelta(days=14)  # a story seen again within this is the same story
+X_SOURCE = "x"  # every X post is filed under one source name: two queries giving one post file it once
+
+
+class SourceError(ValueError):
+    """A source that cannot be added or polled as asked, with what to do."""
+
+
+@dataclass
+class PollResult:
+    source_id: int
+    name: str
+    status: str = "polled"  # polled | not-due | not-modified | failed | rate-limited | disabled
+    seen: int = 0
+    known: int = 0  # seen in an earlier poll
+    created: int = 0
+    duplicates: int = 0
+    threaded: int = 0
+    skipped: int = 0
+    errors: int = 0
+    error: str | None = None
+    next_poll_at: datetime | None = None
+    complaint_ids: list[int] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, object]:
+        data = asdict(self)
+        data["next_poll_at"] = self.next_poll_at.isoformat() if self.next_poll_at else None
+        return data
+
+
+# --- managing sources ----------------------------------------------------------------------------
+
+def add_source(session: Session, *, kind: SourceKind, target: str, name: str = "", region_code: str | None = None,
+               language: str = "id", poll_interval: int | None = None, backfill: int | None = None,
+               enabled: bool = True) -> tuple[Source, bool]:
+    """Add a source, or return the existing one with the same kind and target (created=False)."""
+    settings = get_settings()
+    target = target.strip()
+    if kind == SourceKind.FEED and not target.lower().startswith(("http://", "https://")):
+        raise SourceError(f"a feed needs an http:// or https:// URL, not {target!r}")
+    if kind == SourceKind.X_MENTIONS and not target.isdigit():
+        raise SourceError(f"the mentions timeline needs the account's numeric user id, not {target!r}")
+    if not target:
+        raise SourceError("the source needs a target (URL, query or user id)")
+    if region_code:
+        region = region_service.get(session, code=region_code)
+        if region is None:
+            raise SourceError(f"unknown city or regency {region_code!r} (see `cettar seed-demo` or `cettar directory load`)")
+    existing = session.exec(select(Source).where(Source.kind == kind, Source.target == target)).first()
+    if existing is not None:
+        return existing, False
+    source = Source(kind=kind, target=target, name=name or target[:200], region_code=region_code, language=language,
+                    enabled=enabled, poll_interval=poll_interval or settings.ingest_poll_interval,
+                    backfill=settings.ingest_backfill if backfill is None else backfill)
+    session.add(source)
+    session.flush()
+    return source, True
+
+
+def x_unavailable_reason(kind: str) -> str | None:
+    """Why an X source cannot run here, or None."""
+    if kind == SourceKind.FEED:
+        return None
+    if not get_settings().x_bearer_token:
+        return "no X credentials: set CETTAR_X_BEARER_TOKEN (and the four write keys for replies)"
+    return None
+
+
+def make_x_client() -> XClient:
+    s = get_settings()
+    return XClient(s.x_bearer_token, consumer_key=s.x_consumer_key or None, consumer_secret=s.x_consumer_secret or None,
+                   access_token=s.x_access_token or None, access_token_secret=s.x_access_token_secret or None,
+                   api_base=s.x_api_url or None, timeout=s.ingest_timeout)
+
+
+def due_sources(session: Session, *, now: datetime) -> list[int]:
+    query = select(Source.id).where(Source.enabled == True,  # noqa: E712
+                                    (col(Source.next_poll_at).is_(None)) | (col(Source.next_poll_at) <= now))
+    return [i for i in session.exec(query) if i is not None]
+
+
+# --- polling -------------------------------------------------------------------------------------
+
+def claim(session: Session, *, source_id: int, now: datetime, force: bool = False) -> bool:
+    """Step 1: take the poll of this source for the next interval, if it is due (or ``force``)."""
+    source = session.get(Source, source_id)
+    if source is None or not source.enabled:
+        return False
+    condition = col(Source.id) == source_id
+    if not force:
+        condition &= col(Source.next_poll_at).is_(None) | (col(Source.next_poll_at) <= now)
+    lease = now + timedelta(seconds=max(source.poll_interval, 60))
+    result = session.execute(update(Source).where(condition).values(next_poll_at=lease))
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+Fetcher = Callable[..., Fetched]
+
+
+def poll(session_factory: Callable[[], object], *, source_id: int, now: datetime, force: bool = False,
+         fetcher: Fetcher = fetch, x_client: XClient | None = None) -> PollResult:
+    """Claim, fetch, record, each step in its own transaction from ``session_factory`` (a context
+    manager giving a Session, like ``cettar.db.session_scope``)."""
+    with session_factory() as session:  # type: ignore[attr-defined]
+        source = session.get(Source, source_id)
+        if source is None:
+            raise SourceError(f"no source {source_id}")
+        result = PollResult(source_id, source.name)
+        reason = x_unavailable_reason(source.kind)
+        if reason:
+            source.health, source.last_error = Health.DISABLED, reason
+            source.next_poll_at = now + timedelta(seconds=source.poll_interval)  # not every minute
+            session.add(source)
+            result.status, result.error = "disabled", reason
+            return result
+        if not claim(session, source_id=source_id, now=now, force=force):
+            result.status = "not-due"
+            return result
+        snapshot = Source.model_validate(source.model_dump())
+    settings = get_settings()
+    if snapshot.kind == SourceKind.FEED:
+        fetched = fetcher(snapshot.target, etag=snapshot.etag, last_modified=snapshot.last_modified,
+                          timeout=settings.ingest_timeout, max_bytes=settings.ingest_max_bytes,
+                          max_redirects=settings.ingest_max_redirects)
+        with session_factory() as session:  # type: ignore[attr-defined]
+            return _record_feed(session, source_id=source_id, fetched=fetched, now=now, result=result)
+    client = x_client or make_x_client()
+    try:
+        if snapshot.kind == SourceKind.X_SEARCH:
+            page = client.search(snapshot.target, since_id=snapshot.cursor)
+        else:
+            page = client.mentions(snapshot.target, since_id=snapshot.cursor)
+    except RateLimited as limited:
+        with session_factory() as session:  # type: ignore[attr-defined]
+            return _rate_limited(session, source_id=source_id, until=limited.reset_at, now=now, result=result)
+    except XError as exc:
+        with session_factory() as session:  # type: ignore[attr-defined]
+            return _failed(session, source_id=source_id, error=str(exc), now=now, result=result)
+    with session_factory() as session:  # type: ignore[attr-defined]
+        return _record_x(session, source_id=source_id, page=page, now=now, result=result)
+
+
+def _locked_source(session: Session, source_id: int) -> Source:
+    query = select(Source).where(Source.id == source_id)
+    if session.get_bind().dialect.name != "sqlite":
+        query = query.with_for_update()
+    source = session.exec(query).one()
+    return source
+
+
+def _finish(session: Session, source: Source, result: PollResult, *, now: datetime, health: Health,
+            error: str | None = None, next_poll_at: datetime | None = None) -> PollResult:
+    source.last_poll_at = now
+    source.health = health
+    source.last_error = error
+    if health in (Health.OK, Health.WARNING):
+        source.failures = 0
+        source.last_success_at = now
+    source.next_poll_at = next_poll_at or now + timedelta(seconds=source.poll_interval)
+    source.seen += result.seen
+    source.created += result.created
+    source.duplicates += result.duplicates + result.threaded
+    source.skipped += result.skipped
+    source.errors += result.errors + (1 if health == Health.ERROR else 0)
+    source.last_counts = {k: v for k, v in result.as_dict().items() if k not in {"complaint_ids", "source_id", "name"}}
+    session.add(source)
+    session.flush()
+    result.next_poll_at = source.next_poll_at
+    result.error = error if health != Health.OK else None
+    return result
+
+
+def _failed(session: Session, *, source_id: int, error: str, now: datetime, result: PollResult) -> PollResult:
+    source = _locked_source(session, source_id)
+    source.failures += 1
+    backoff = min(timedelta(seconds=source.poll_interval * 2 ** min(source.failures, 10)), MAX_BACKOFF)
+    result.status = "failed"
+    log.warning("source %s (%s) failed %d time(s): %s", source.id, source.name, source.failures, error)
+    return _finish(session, source, result, now=now, health=Health.ERROR, error=error, next_poll_at=now + backoff)
+
+
+def _rate_limited(session: Session, *, source_id: int, until: datetime, now: datetime, result: PollResult) -> PollResult:
+    source = _locked_source(session, source_id)
+    result.status = "rate-limited"
+    return _finish(session, source, result, now=now, health=Health.RATE_LIMITED,
+                   error=f"rate limited until {until.isoformat()}", next_poll_at=max(until, now + timedelta(seconds=5)))
+
+
+def _known_keys(session: Session, source_id: int, keys: Iterable[str]) -> set[str]:
+    keys = list(keys)
+    if not keys:
+        return set()
+    query = select(SourceItem.item_key).where(SourceItem.source_id == source_id, col(SourceItem.item_key).in_(keys))
+    return set(session.exec(query))
+
+
+def _story_complaint(session: Session, fingerprint: str, now: datetime) -> int | None:
+    query = (select(SourceItem.complaint_id)
+             .where(SourceItem.fingerprint == fingerprint, col(SourceItem.complaint_id).is_not(None),
+                    col(SourceItem.seen_at) >= now - DUPLICATE_WINDOW)
+             .order_by(col(SourceItem.id)).limit(1))
+    return session.exec(query).first()
+
+
+def _add_item(session: Session, item: SourceItem) -> bool:
+    """Insert the item; False when another poll of the same source got there first."""
+    try:
+        with session.begin_nested():
+            session.add(item)
+            session.flush()
+        return True
+    except IntegrityError:
+        return False
+
+
+def _file(session: Session, incoming: IncomingComplaint, now: datetime) -> tuple[int | None, str | None]:
+    try:
+        with session.begin_nested():
+            filed = intake_service.file_complaint(session, incoming=incoming, now=now)
+        return filed.complaint.id, None
+    except FieldError as exc:
+        return None, str(exc)
+
+
+def _record_feed(session: Session, *, source_id: int, fetched: Fetched, now: datetime, result: PollResult) -> PollResult:
+    source = _locked_source(session, source_id)
+    if fetched.error:
+        return _failed(session, source_id=source_id, error=fetched.error, now=now, result=result)
+    if fetched.not_modified:
+        result.status = "not-modified"
+        return _finish(session, source, result, now=now, health=Health.OK)
+    parsed = parse_feed(fetched.body, content_type=fetched.content_type, url=fetched.url)
+    if parsed.error:
+        return _failed(session, source_id=source_id, error=parsed.error, now=now, result=result)
+    source.etag, source.last_modified = fetched.etag, fetched.last_modified
+    items: dict[str, FeedItem] = {}
+    for item in parsed.items:  # a feed that repeats an entry: once
+        items.setdefault(item.key, item)
+    result.seen = len(items)
+    known = _known_keys(session, source_id, items)
+    result.known = len(known)
+    fresh = [item for key, item in items.items() if key not in known]
+    first_poll = source.last_success_at is None
+    if first_poll and len(fresh) > source.backfill:
+        order = sorted(fresh, key=lambda i: i.published.timestamp() if i.published else 0.0, reverse=True)
+        fresh, too_old = order[: source.backfill], order[source.backfill:]
+        for item in too_old:
+            _note(session, result, _item(source_id, item, Outcome.SKIPPED, f"older than the first poll's backfill ({source.backfill})"),
+                  "skipped")
+    for item in fresh:
+        _take_feed_item(session, source, item, now=now, result=result)
+    return _finish(session, source, result, now=now, health=Health.WARNING if parsed.warning else Health.OK,
+                   error=parsed.warning)
+
+
+def _item(source_id: int, item: FeedItem, outcome: Outcome, reason: str = "", complaint_id: int | None = None) -> SourceItem:
+    return SourceItem(source_id=source_id, item_key=item.key, fingerprint=item.fingerprint, complaint_id=complaint_id,
+                      outcome=outcome, reason=reason[:500], title=item.title[:500], link=item.link[:2000],
+                      published_at=item.published)
+
+
+def _note(session: Session, result: PollResult, item: SourceItem, counter: str) -> bool:
+    """Record the item and count it; False when a concurrent poll of the source recorded it first."""
+    if not _add_item(session, item):
+        return False
+    setattr(result, counter, getattr(result, counter) + 1)
+    return True
+
+
+ItemMaker = Callable[[Outcome, str, "int | None"], SourceItem]
+
+
+def _file_new(session: Session, result: PollResult, incoming: IncomingComplaint, make: ItemMaker, *, reason: str,
+              now: datetime) -> int | None:
+    """File the complaint through the intake path and record its item; the new complaint's id."""
+    complaint_id, error = _file(session, incoming, now)
+    if complaint_id is None:
+        _note(session, result, make(Outcome.ERROR, error or "not filed", None), "errors")
+        return None
+    if not _note(session, result, make(Outcome.CREATED, reason, complaint_id), "created"):
+        return None
+    result.complaint_ids.append(complaint_id)
+    return complaint_id
+
+
+def _take_feed_item(session: Session, source: Source, item: FeedItem, *, now: datetime, result: PollResult) -> None:
+    assert source.id is not None
+    source_id = source.id
+
+    def make(outcome: Outcome, reason: str, complaint_id: int | None) -> SourceItem:
+        return _item(source_id, item, outcome, reason, complaint_id)
+
+    same_story = _story_complaint(session, item.fingerprint, now)
+    if same_story is not None:
+        _note(session, result, make(Outcome.DUPLICATE, "the same story from another source", same_story), "duplicates")
+        return
+    relevance = judge(item.title, item.text)
+    if not relevance.relevant:
+        _note(session, result, make(Outcome.SKIPPED, relevance.reason, None), "skipped")
+        return
+    incoming = IncomingComplaint(text=(item.text or item.title)[: get_settings().max_text_length], title=item.title[:200],
+                                 channel=Channel.NEWS, source=f"feed:{source_id}", external_id=item.key,
+                                 region_code=source.region_code, privacy=Privacy.PUBLIC)
+    _file_new(session, result, incoming, make, reason=relevance.reason, now=now)
+
+
+def _post_item(source_id: int, post: Post, outcome: Outcome, reason: str = "", complaint_id: int | None = None) -> SourceItem:
+    from ingest.feeds import content_fingerprint
+
+    return SourceItem(source_id=source_id, item_key=item_key("x", post.id), fingerprint=content_fingerprint("", post.text),
+                      complaint_id=complaint_id, outcome=outcome, reason=reason[:500], title=post.text[:120],
+                      link=post.url, published_at=post.created_at)
+
+
+def _complaint_of_post(session: Session, post_id: str) -> Complaint | None:
+    return intake_service.find_by_source(session, source=X_SOURCE, external_id=post_id)
+
+
+def _record_x(session: Session, *, source_id: int, page: Page, now: datetime, result: PollResult) -> PollResult:
+    source = _locked_source(session, source_id)
+    assert source.id is not None
+    posts: dict[str, Post] = {}
+    for post in page.posts:
+        posts.setdefault(post.id, post)
+    result.seen = len(posts)
+    known = _known_keys(session, source_id, (item_key("x", p) for p in posts))
+    result.known = len(known)
+    for post in sorted(posts.values(), key=lambda p: int(p.id) if p.id.isdigit() else 0):
+        if item_key("x", post.id) in known:
+            continue
+        _take_post(session, source, post, now=now, result=result)
+    if page.newest_id:
+        source.cursor = page.newest_id
+    next_poll = page.exhausted_until if page.exhausted_until and page.exhausted_until > now else None
+    return _finish(session, source, result, now=now, health=Health.OK, next_poll_at=next_poll)
+
+
+def _take_post(session: Session, source: Source, post: Post, *, now: datetime, result: PollResult) -> None:
+    assert source.id is not None
+    source_id = source.id
+
+    def make(outcome: Outcome, reason: str, complaint_id: int | None) -> SourceItem:
+        return _post_item(source_id, post, outcome, reason, complaint_id)
+
+    if post.is_retweet:
+        _note(session, result, make(Outcome.SKIPPED, "a repost (retweet)", None), "skipped")
+        return
+    existing = _complaint_of_post(session, post.id)
+    if existing is not None:  # the same post from another query
+        _note(session, result, make(Outcome.DUPLICATE, "the same post from another query", existing.id), "duplicates")
+        return
+    parent = None
+    for parent_id in filter(None, (post.reply_to_id, post.conversation_id if post.conversation_id != post.id else None)):
+        parent = _complaint_of_post(session, parent_id)
+        if parent is not None:
+            break
+    if parent is not None:
+        if _note(session, result, make(Outcome.THREADED, "a reply to a post that has a complaint", parent.id), "threaded"):
+            record_event(session, parent, kind="source_reply", actor_type=ActorType.CITIZEN, now=now,
+                         internal_note=post.text, data={"channel": "x", "post_id": post.id})
+        return
+    relevance = judge("", post.text)
+    if not relevance.relevant:
+        _note(session, result, make(Outcome.SKIPPED, relevance.reason, None), "skipped")
+        return
+    incoming = IncomingComplaint(text=post.text, title="", channel=Channel.SOCIAL, source=X_SOURCE, external_id=post.id,
+                                 region_code=source.region_code, privacy=Privacy.ANONYMOUS,
+                                 contact=Contact(handle=f"x:{post.author_handle or post.author_id}"))
+    complaint_id = _file_new(session, result, incoming, make, reason=relevance.reason, now=now)
+    settings = get_settings()
+    if complaint_id is not None and settings.x_reply and all(
+            (settings.x_consumer_key, settings.x_consumer_secret, settings.x_access_token, settings.x_access_token_secret)):
+        enqueue_after_commit(session, DEFAULT_QUEUE, "cettar.sources.jobs.reply_on_x", complaint_id)
