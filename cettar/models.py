@@ -4,8 +4,8 @@ from cettar.agency.models import Agency
 from cettar.clock.models import Notification, SlaClock
 from cettar.complaint.models import Complaint, ComplaintEvent, ReporterContact, RoutingCorrection
 from cettar.intake.models import IntakeRecord
-from cettar.metrics.models import AgencyDay
+from cettar.metrics.models import AgencyDay, AgencyRunning
 from cettar.region.models import Region
 from cettar.sources.models import Source, SourceItem
 
-__all__ = ["AgencyDay", "Notification", "SlaClock", "Agency", "Complaint", "ComplaintEvent", "IntakeRecord", "Region", "ReporterContact", "RoutingCorrection", "Source", "SourceItem"]
+__all__ = ["AgencyDay", "AgencyRunning", "Notification", "SlaClock", "Agency", "Complaint", "ComplaintEvent", "IntakeRecord", "Region", "ReporterContact", "RoutingCorrection", "Source", "SourceItem"]

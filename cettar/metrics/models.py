@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlalchemy import JSON, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from cettar.types import UTCDateTime
@@ -41,13 +41,11 @@ def bucket_middle(bucket: int) -> float:
     return edge + (bucket - first) * width + width / 2
 
 
-class AgencyDay(SQLModel, table=True):
-    __tablename__ = "agency_day"
-    __table_args__ = (UniqueConstraint("agency_key", "day"),)
+class _AgencyPeriod(SQLModel):
+    """What a roll-up row counts, for one agency and one period (a day or a month)."""
 
     id: int | None = Field(default=None, primary_key=True)
     agency_key: int = 0  # the agency's id; 0 for complaints not routed to any agency
-    day: str = Field(max_length=10, index=True)  # local date, ISO
     received: int = 0
     routed: int = 0
     resolved: int = 0
@@ -55,6 +53,32 @@ class AgencyDay(SQLModel, table=True):
     responses: int = 0
     responded_within_sla: int = 0
     breaches: int = 0
-    first_response_histogram: dict[str, int] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
-    resolution_histogram: dict[str, int] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
-    refreshed_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+    first_response_histogram: dict[str, int] = Field(default_factory=dict, sa_type=JSON, nullable=False)
+    resolution_histogram: dict[str, int] = Field(default_factory=dict, sa_type=JSON, nullable=False)
+    refreshed_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
+
+
+COUNTED = ("received", "routed", "resolved", "reopened", "responses", "responded_within_sla", "breaches")
+HISTOGRAMS = ("first_response_histogram", "resolution_histogram")
+
+
+class AgencyDay(_AgencyPeriod, table=True):
+    __tablename__ = "agency_day"
+    __table_args__ = (UniqueConstraint("agency_key", "day"),)
+
+    day: str = Field(max_length=10, index=True)  # local date, ISO
+    # complaints received that day and still open when the row was refreshed: the backlog by age
+    # is read from these, not from the complaint table
+    still_open: int = 0
+
+
+class AgencyRunning(_AgencyPeriod, table=True):
+    """Running totals: an agency's AgencyDay rows summed from the first day up to and including
+    ``day`` (histograms merged). Any period is then the difference of two rows per agency — the
+    last one on or before its end and the last one before its start — so a year costs what a
+    day costs."""
+
+    __tablename__ = "agency_running"
+    __table_args__ = (UniqueConstraint("agency_key", "day"),)
+
+    day: str = Field(max_length=10)  # local date, ISO

@@ -1,8 +1,10 @@
 """Keeping the daily per-agency roll-up up to date.
 
 A day's rows are recomputed whole from the complaints received that day and the clocks started
-that day (delete, then insert), so refreshing a day twice, or from two workers, gives the same rows.
-The periodic job refreshes the days of whatever changed since its last look-back window.
+that day (delete, then insert); then each agency whose rows changed has its running totals
+recomputed from the earliest changed day on. Refreshing a day twice, or from two workers, gives the
+same rows. The periodic job refreshes
+the days of whatever changed since its last look-back window.
 """
 
 from __future__ import annotations
@@ -13,10 +15,11 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import delete
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from cettar.db import fetch_all, stored_datetime
-from cettar.metrics.models import BUCKET_SQL, AgencyDay
+from cettar.complaint.workflow import OPEN_STATUSES
+from cettar.metrics.models import BUCKET_SQL, COUNTED, HISTOGRAMS, AgencyDay, AgencyRunning
 from cettar.settings import get_settings
 
 
@@ -25,9 +28,23 @@ def _bounds(day: date) -> tuple[datetime, datetime]:
     return datetime.combine(day, time(0), zone), datetime.combine(day + timedelta(days=1), time(0), zone)
 
 
+ROLLUP_LOCK = 0x43_45_54_52  # "CETR": the roll-up's transaction-level advisory lock
+
+
+def _open_statuses_sql() -> str:
+    return ", ".join(f"'{status.value}'" for status in sorted(OPEN_STATUSES))
+
+
 def refresh_days(session: Session, *, days: Iterable[date], now: datetime) -> int:
+    """Recompute the given local days and the running totals after them; returns the day rows written."""
     written = 0
-    for day in sorted(set(days)):
+    days = sorted(set(days))
+    changed_from: dict[int, str] = {}  # agency key -> its earliest day refreshed
+    if session.get_bind().dialect.name == "postgresql":
+        # two refreshes of one day would both delete, then both insert: one at a time (SQLite's
+        # BEGIN IMMEDIATE already serialises writers)
+        fetch_all(session, "SELECT pg_advisory_xact_lock(:key)", key=ROLLUP_LOCK)
+    for day in days:
         start, end = _bounds(day)
         rows: dict[int, AgencyDay] = {}
 
@@ -37,12 +54,14 @@ def refresh_days(session: Session, *, days: Iterable[date], now: datetime) -> in
                 rows[key] = AgencyDay(agency_key=key, day=day.isoformat(), refreshed_at=now)
             return rows[key]
 
-        for agency_id, received, routed, resolved, reopened in fetch_all(session, """
-                SELECT agency_id, COUNT(*), COUNT(dispositioned_at), COUNT(resolved_at), COUNT(reopened_at)
+        for agency_id, received, routed, resolved, reopened, still_open in fetch_all(session, f"""
+                SELECT agency_id, COUNT(*), COUNT(dispositioned_at), COUNT(resolved_at), COUNT(reopened_at),
+                       SUM(CASE WHEN status IN ({_open_statuses_sql()}) THEN 1 ELSE 0 END)
                 FROM complaint WHERE received_at >= :start AND received_at < :end GROUP BY agency_id""",
                 start=start, end=end):
             r = row(agency_id)
             r.received, r.routed, r.resolved, r.reopened = received, routed, resolved, reopened
+            r.still_open = int(still_open or 0)
         for agency_id, stopped, met, breaches in fetch_all(session, """
                 SELECT agency_id, COUNT(stopped_at),
                        SUM(CASE WHEN stopped_at IS NOT NULL AND status = 'met' THEN 1 ELSE 0 END),
@@ -65,11 +84,48 @@ def refresh_days(session: Session, *, days: Iterable[date], now: datetime) -> in
                 r.first_response_histogram = histogram
             else:
                 r.resolution_histogram = histogram
+        before = session.exec(select(AgencyDay.agency_key).where(AgencyDay.day == day.isoformat())).all()
+        for key in {*before, *rows}:
+            changed_from.setdefault(key, day.isoformat())
         session.execute(delete(AgencyDay).where(AgencyDay.day == day.isoformat()))  # type: ignore[arg-type]
         session.add_all(rows.values())
         session.flush()
         written += len(rows)
+    for key, first in changed_from.items():
+        _refresh_running(session, key, first, now=now)
     return written
+
+
+def add_histograms(a: dict[str, int], b: dict[str, int], sign: int = 1) -> dict[str, int]:
+    merged = dict(a)
+    for bucket, count in b.items():
+        merged[bucket] = merged.get(bucket, 0) + sign * count
+    return {bucket: count for bucket, count in merged.items() if count}
+
+
+def _refresh_running(session: Session, agency_key: int, first: str, *, now: datetime) -> None:
+    """Running totals of one agency from ``first`` on: the last total before it, plus each day."""
+    base = session.exec(select(AgencyRunning).where(AgencyRunning.agency_key == agency_key, col(AgencyRunning.day) < first)
+                        .order_by(col(AgencyRunning.day).desc()).limit(1)).first()
+    totals = {name: getattr(base, name) if base else 0 for name in COUNTED}
+    histograms = {name: dict(getattr(base, name)) if base else {} for name in HISTOGRAMS}
+    days = session.exec(select(AgencyDay).where(AgencyDay.agency_key == agency_key, col(AgencyDay.day) >= first)
+                        .order_by(col(AgencyDay.day))).all()
+    session.execute(delete(AgencyRunning).where(col(AgencyRunning.agency_key) == agency_key, col(AgencyRunning.day) >= first))
+    running = []
+    for day_row in days:
+        for name in COUNTED:
+            totals[name] += getattr(day_row, name)
+        for name in HISTOGRAMS:
+            histograms[name] = add_histograms(histograms[name], getattr(day_row, name))
+        row = AgencyRunning(agency_key=agency_key, day=day_row.day, refreshed_at=now)
+        for name, value in totals.items():
+            setattr(row, name, value)
+        for name, histogram in histograms.items():
+            setattr(row, name, dict(histogram))
+        running.append(row)
+    session.add_all(running)
+    session.flush()
 
 
 def changed_days(session: Session, *, since: datetime) -> set[date]:

@@ -3,11 +3,12 @@ from datetime import timedelta
 
 from sqlmodel import Session, col, select
 
+from cettar.agency.models import Agency
 from cettar.complaint.models import ActorType, Complaint
 from cettar.complaint.workflow import Status, transition
 from cettar.intake import service as intake_service
 from cettar.clock.models import SlaClock
-from cettar.metrics.models import AgencyDay
+from cettar.metrics.models import AgencyDay, AgencyRunning
 from cettar.metrics.service import agency_metrics
 from tests.clock.test_clocks import WIB, at
 from tests.intake.test_service import STREET_LIGHT
@@ -68,6 +69,41 @@ def test_metrics_per_agency(session: Session) -> None:
     assert dishub.backlog == {"14-30d": 2, ">30d": 1}
     unranked = agency_metrics(session, start=at(2026, 2, 1), end=at(2026, 3, 1), now=at(2026, 2, 20), min_sample=30)
     assert all(m.rank is None for m in unranked)
+
+    # the running totals: January's complaint, then January plus February
+    dishub_key = session.exec(select(Agency.id).where(Agency.code == "DISHUB")).one()
+    running = session.exec(select(AgencyRunning).where(AgencyRunning.agency_key == dishub_key)
+                           .order_by(col(AgencyRunning.day))).all()
+    assert [(r.day, r.received, r.responses) for r in running] == [("2026-01-05", 1, 1), ("2026-02-02", 6, 5)]
+    assert sum(running[-1].first_response_histogram.values()) == 5
+    # a period that starts before the first complaint, and one that holds nothing
+    both = {m.agency_code: m for m in agency_metrics(session, start=at(2025, 12, 1), end=at(2026, 3, 1),
+                                                     now=at(2026, 2, 20, 9, 0), min_sample=2)}["DISHUB"]
+    assert (both.received, both.responses, both.responded_within_sla) == (6, 5, 4)
+    assert both.first_response_hours_median == 2.12 and both.first_response_hours_p90 == 78.0
+    quiet = agency_metrics(session, start=at(2026, 1, 10), end=at(2026, 2, 1), now=at(2026, 2, 20, 9, 0))
+    assert all(m.received == 0 and m.responses == 0 for m in quiet)
+    assert {m.agency_code for m in quiet if m.backlog} >= {"DISHUB"}  # the backlog is not limited to the period
+
+
+def test_the_backlog_follows_the_roll_up(session: Session) -> None:
+    from cettar.metrics import rollup
+
+    received = at(2026, 3, 2, 9, 0)
+    complaints = [_complaint(session, "DLH", received) for _ in range(3)]
+    _complaint(session, "DLH", at(2026, 3, 4, 9, 0))  # a later day, whose running total must follow
+    rollup.refresh_days(session, days=rollup.changed_days(session, since=received), now=received)
+    now = at(2026, 3, 5, 9, 0)
+    before = {m.agency_code: m for m in agency_metrics(session, start=received, end=now, now=now)}["DLH"]
+    assert before.backlog == {"3-7d": 3, "0-3d": 1} and before.received == 4 and before.resolved == 0
+    transition(session, complaints[0], Status.RESPONDED, actor_type=ActorType.STAFF, now=now)
+    transition(session, complaints[0], Status.RESOLVED, actor_type=ActorType.STAFF, now=now)
+    changed = rollup.changed_days(session, since=now - timedelta(minutes=5))
+    # the day it was received (and today, when its auto-close clock started), not the 4th
+    assert "2026-03-02" in {d.isoformat() for d in changed} and "2026-03-04" not in {d.isoformat() for d in changed}
+    rollup.refresh_days(session, days=changed, now=now)
+    dlh = {m.agency_code: m for m in agency_metrics(session, start=received, end=now, now=now)}["DLH"]
+    assert dlh.backlog == {"3-7d": 2, "0-3d": 1} and dlh.resolved == 1 and dlh.received == 4
 
 
 def test_the_metrics_command(database_url: str) -> None:
