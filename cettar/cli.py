@@ -16,6 +16,7 @@ import click
 from cettar.settings import get_settings
 from cettar.clock.commands import sla as sla_commands
 from cettar.sources.commands import ingest as ingest_commands
+from cettar.staff.commands import staff as staff_commands
 from classifier.cli import classifier as classifier_commands
 
 log = logging.getLogger("cettar")
@@ -67,6 +68,7 @@ def export_corrections(out: Path, label: str) -> None:
 
 main.add_command(sla_commands)
 main.add_command(ingest_commands)
+main.add_command(staff_commands)
 
 
 @main.group()

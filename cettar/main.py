@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import logging
+from urllib.parse import quote
 from pathlib import Path
 from typing import Any
 
 import redis
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -24,6 +25,10 @@ from cettar.db import SessionDep
 from cettar.errors import DomainError, FieldError, RateLimited
 from cettar.i18n import language_of, translate
 from cettar.intake.routes import router as intake_router
+from cettar.sources.routes import router as sources_router
+from cettar.staff.auth import COOKIE as STAFF_COOKIE
+from cettar.staff.auth import LoginRequired
+from cettar.staff.routes import router as staff_router
 from cettar.queue import get_redis
 from cettar.region import service as region_service
 from cettar.region.models import RegionPublic
@@ -98,6 +103,9 @@ def _domain_error(request: Request, exc: Exception) -> Response:
         if isinstance(exc, RateLimited):
             body["message"] = translate(language, "ratelimited", seconds=exc.retry_after)
         return JSONResponse(body, status_code=exc.status_code, headers=headers)
+    if isinstance(exc, LoginRequired):
+        target = "/staf/2fa" if request.cookies.get(STAFF_COOKIE) and exc.second_factor else "/staf/masuk"
+        return RedirectResponse(f"{target}?next={quote(request.url.path)}", status_code=303)
     if isinstance(exc, RateLimited):
         message = translate(language, "ratelimited", seconds=exc.retry_after)
         response = render(request, "message.html", {"title": message, "message": ""}, status_code=429)
@@ -140,6 +148,8 @@ def create_app() -> FastAPI:
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.include_router(intake_router)
     app.include_router(complaint_router)
+    app.include_router(staff_router)
+    app.include_router(sources_router)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
 
     @app.get("/api/v1/regions", response_model=list[RegionPublic], tags=["directory"])

@@ -1,0 +1,209 @@
+"""Staff accounts: creating them, passwords (argon2), sessions, the TOTP second factor, API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import pyotp
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from sqlalchemy import delete
+from sqlmodel import Session, col, select
+
+from cettar.agency import service as agency_service
+from cettar.errors import FieldError
+from cettar.staff.models import AGENCY_ROLES, SECOND_FACTOR_REQUIRED, ApiToken, Role, Staff, StaffSession
+
+SESSION_LIFETIME = timedelta(hours=12)
+IDLE_TIMEOUT = timedelta(hours=2)
+MIN_PASSWORD = 12
+TOKEN_PREFIX = "cettar_"
+_hasher = PasswordHasher()
+# a hash to verify against when the account does not exist: the answer takes as long either way
+_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+
+
+def digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def check_password_rules(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise FieldError(f"a password needs at least {MIN_PASSWORD} characters", field="password", key="password_short")
+    if password.strip() != password or len(set(password)) < 5:
+        raise FieldError("choose a password that is not a repetition of a few characters", field="password",
+                         key="password_weak")
+
+
+def create_staff(session: Session, *, email: str, name: str, role: Role, password: str,
+                 agency_code: str | None = None, now: datetime) -> Staff:
+    email = email.strip().lower()
+    if "@" not in email:
+        raise FieldError(f"{email!r} is not an e-mail address", field="email", key="email_invalid")
+    if session.exec(select(Staff).where(Staff.email == email)).first() is not None:
+        raise FieldError(f"there is already an account for {email}", field="email", key="email_taken")
+    agency_id = None
+    if role in AGENCY_ROLES:
+        if not agency_code:
+            raise FieldError(f"a {role.value} belongs to an agency: give its code", field="agency", key="agency_required")
+        agency = agency_service.get_by_code(session, code=agency_code)
+        if agency is None:
+            raise FieldError(f"unknown agency {agency_code!r}", field="agency", key="unknown_agency")
+        agency_id = agency.id
+    elif agency_code:
+        raise FieldError(f"a {role.value} works across agencies: give no agency", field="agency", key="agency_not_allowed")
+    check_password_rules(password)
+    staff = Staff(email=email, name=name.strip(), role=role, agency_id=agency_id, password_hash=_hasher.hash(password),
+                  created_at=now, password_changed_at=now)
+    session.add(staff)
+    session.flush()
+    return staff
+
+
+def authenticate(session: Session, *, email: str, password: str, now: datetime) -> Staff | None:
+    """The active account with this e-mail and password, or None (which of the two was wrong is not said)."""
+    staff = session.exec(select(Staff).where(Staff.email == email.strip().lower())).first()
+    try:
+        _hasher.verify(staff.password_hash if staff else _DUMMY_HASH, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return None
+    if staff is None or not staff.active:
+        return None
+    if _hasher.check_needs_rehash(staff.password_hash):
+        staff.password_hash = _hasher.hash(password)
+    staff.last_login_at = now
+    session.add(staff)
+    return staff
+
+
+@dataclass
+class Started:
+    token: str  # for the cookie; only its hash is stored
+    row: StaffSession
+
+
+def start_session(session: Session, *, staff: Staff, now: datetime) -> Started:
+    assert staff.id is not None
+    token = secrets.token_urlsafe(32)
+    row = StaffSession(id=digest(token), staff_id=staff.id, csrf_token=secrets.token_urlsafe(32),
+                       second_factor_ok=False, created_at=now, last_seen_at=now, expires_at=now + SESSION_LIFETIME)
+    session.add(row)
+    session.flush()
+    return Started(token, row)
+
+
+def needs_second_factor(staff: Staff) -> bool:
+    return staff.totp_secret is not None or staff.role in SECOND_FACTOR_REQUIRED
+
+
+def resume(session: Session, *, token: str, now: datetime) -> tuple[StaffSession, Staff] | None:
+    """The live session for a cookie token and its active account; expired or idle ones are removed."""
+    row = session.get(StaffSession, digest(token))
+    if row is None:
+        return None
+    staff = session.get(Staff, row.staff_id)
+    if staff is None or not staff.active or now >= row.expires_at or now - row.last_seen_at > IDLE_TIMEOUT:
+        session.delete(row)
+        return None
+    if now - row.last_seen_at > timedelta(minutes=1):  # not a write on every request
+        row.last_seen_at = now
+        session.add(row)
+    return row, staff
+
+
+def end_session(session: Session, *, row: StaffSession) -> None:
+    session.delete(row)
+
+
+def end_all_sessions(session: Session, *, staff_id: int) -> None:
+    session.execute(delete(StaffSession).where(col(StaffSession.staff_id) == staff_id))
+
+
+def set_active(session: Session, *, staff: Staff, active: bool) -> None:
+    """Disabling an account ends its sessions and stops its API tokens at once."""
+    staff.active = active
+    session.add(staff)
+    if not active and staff.id is not None:
+        end_all_sessions(session, staff_id=staff.id)
+
+
+def change_password(session: Session, *, staff: Staff, current: str, new: str, keep: StaffSession | None,
+                    now: datetime) -> None:
+    try:
+        _hasher.verify(staff.password_hash, current)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        raise FieldError("the current password is not right", field="current", key="password_wrong") from None
+    check_password_rules(new)
+    staff.password_hash = _hasher.hash(new)
+    staff.password_changed_at = now
+    session.add(staff)
+    assert staff.id is not None
+    others = delete(StaffSession).where(col(StaffSession.staff_id) == staff.id)
+    if keep is not None:
+        others = others.where(col(StaffSession.id) != keep.id)
+    session.execute(others)  # every other session ends
+
+
+# --- the TOTP second factor ----------------------------------------------------------------------
+
+def begin_totp(session: Session, *, row: StaffSession) -> str:
+    """A new secret for this session to confirm; returned for the authenticator app."""
+    row.pending_totp_secret = pyotp.random_base32()
+    session.add(row)
+    return row.pending_totp_secret
+
+
+def totp_uri(staff: Staff, secret: str) -> str:
+    return pyotp.TOTP(secret).provisioning_uri(name=staff.email, issuer_name="CETTAR")
+
+
+def _code_ok(secret: str, code: str) -> bool:
+    return pyotp.TOTP(secret).verify("".join(code.split()), valid_window=1)
+
+
+def confirm_totp(session: Session, *, staff: Staff, row: StaffSession, code: str) -> None:
+    if not row.pending_totp_secret or not _code_ok(row.pending_totp_secret, code):
+        raise FieldError("that code is not right; try the newest one from the app", field="code", key="totp_wrong")
+    staff.totp_secret, row.pending_totp_secret, row.second_factor_ok = row.pending_totp_secret, None, True
+    session.add(staff)
+    session.add(row)
+
+
+def verify_second_factor(session: Session, *, staff: Staff, row: StaffSession, code: str) -> None:
+    if not staff.totp_secret or not _code_ok(staff.totp_secret, code):
+        raise FieldError("that code is not right; try the newest one from the app", field="code", key="totp_wrong")
+    row.second_factor_ok = True
+    session.add(row)
+
+
+def csrf_ok(row: StaffSession, given: str | None) -> bool:
+    return bool(given) and hmac.compare_digest(row.csrf_token, given or "")
+
+
+# --- API tokens ----------------------------------------------------------------------------------
+
+def create_api_token(session: Session, *, staff: Staff, name: str, now: datetime) -> str:
+    assert staff.id is not None
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    session.add(ApiToken(token_hash=digest(token), staff_id=staff.id, name=name, created_at=now))
+    session.flush()
+    return token
+
+
+def staff_for_api_token(session: Session, *, token: str, now: datetime) -> Staff | None:
+    if not token.startswith(TOKEN_PREFIX):
+        return None
+    row = session.exec(select(ApiToken).where(ApiToken.token_hash == digest(token))).first()
+    if row is None or row.revoked_at is not None:
+        return None
+    staff = session.get(Staff, row.staff_id)
+    if staff is None or not staff.active:
+        return None
+    if row.last_used_at is None or now - row.last_used_at > timedelta(minutes=5):
+        row.last_used_at = now
+        session.add(row)
+    return staff

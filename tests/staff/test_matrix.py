@@ -1,0 +1,86 @@
+"""Every staff route for every role (and for nobody): allowed, or refused. A route added without a
+row here fails the test, so none goes unchecked."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import httpx
+import pytest
+
+from cettar.db import session_scope
+from cettar.sources import service as source_service
+from cettar.sources.models import SourceKind
+from cettar.staff.models import Role
+from tests.conftest import LiveServer
+from tests.staff.conftest import Account, form_token, sign_in_fully
+
+OK, REDIRECT, FORBIDDEN = 200, 303, 403
+ALL = (Role.OFFICER, Role.SUPERVISOR, Role.TRIAGE, Role.GOVERNOR, Role.ADMIN)
+VIEW_SOURCES = {Role.ADMIN, Role.GOVERNOR, Role.TRIAGE}
+
+# (method, path template, expected status by role, expected for nobody)
+MATRIX: list[tuple[str, str, Callable[[Role], int], int]] = [
+    ("GET", "/staf", lambda role: OK, REDIRECT),
+    ("GET", "/staf/sandi", lambda role: OK, REDIRECT),
+    ("POST", "/staf/sandi", lambda role: 422, REDIRECT),  # allowed; the empty form is refused field by field
+    ("GET", "/staf/2fa", lambda role: OK, REDIRECT),
+    ("POST", "/staf/2fa", lambda role: 422, FORBIDDEN),
+    ("GET", "/staf/masuk", lambda role: OK, OK),
+    ("POST", "/staf/masuk", lambda role: FORBIDDEN, FORBIDDEN),  # no sign-in form token: refused
+    ("GET", "/staf/masuk/kode", lambda role: OK, REDIRECT),
+    ("POST", "/staf/masuk/kode", lambda role: 401, FORBIDDEN),
+    ("GET", "/staf/sumber", lambda role: OK if role in VIEW_SOURCES else FORBIDDEN, REDIRECT),
+    ("POST", "/staf/sumber", lambda role: 422 if role == Role.ADMIN else FORBIDDEN, REDIRECT),
+    ("POST", "/staf/sumber/{source}/aktif", lambda role: REDIRECT if role == Role.ADMIN else FORBIDDEN, REDIRECT),
+    ("POST", "/staf/keluar", lambda role: REDIRECT, REDIRECT),  # last: it ends the session
+]
+
+
+def test_the_matrix_names_every_staff_route() -> None:
+    from cettar.main import create_app
+
+    def flatten(routes: list[object]) -> list[object]:  # FastAPI keeps included routers as nodes of their own
+        found: list[object] = []
+        for route in routes:
+            inner = getattr(route, "original_router", None)
+            found += flatten(list(inner.routes)) if inner is not None else [route]
+        return found
+
+    routes = {(method, route.path) for route in flatten(list(create_app().routes))  # type: ignore[attr-defined]
+              if getattr(route, "path", "").startswith("/staf")
+              for method in getattr(route, "methods", set()) if method != "HEAD"}
+    listed = {(method, path.replace("{source}", "{source_id}")) for method, path, _, _ in MATRIX}
+    assert routes == listed
+
+
+@pytest.mark.parametrize("role", [None, *ALL], ids=lambda r: r.value if r else "nobody")
+def test_each_role_gets_what_it_may(role: Role | None, live_server: LiveServer, accounts: dict[Role, Account]) -> None:
+    with session_scope() as session:
+        source, _ = source_service.add_source(session, kind=SourceKind.FEED, target="https://feeds.example.test/rss")
+    with live_server.client() as client:
+        token = ""
+        if role is not None:
+            sign_in_fully(client, accounts[role])
+            token = form_token(client.get("/staf").text)
+        for method, template, expected, anonymous in MATRIX:
+            path = template.format(source=source.id)
+            data = {"csrf_token": token} if token else {}
+            answer: httpx.Response = client.request(method, path, data=data if method == "POST" else None)
+            want = expected(role) if role is not None else anonymous
+            assert answer.status_code == want, f"{role} {method} {path}: {answer.status_code}, expected {want}"
+
+
+def test_a_state_change_without_the_csrf_token_is_refused(live_server: LiveServer, accounts: dict[Role, Account]) -> None:
+    with live_server.client() as client:
+        sign_in_fully(client, accounts[Role.ADMIN])
+        before = client.get("/staf/sumber")
+        refused = client.post("/staf/sumber", data={"url": "https://feeds.example.test/lain"})
+        assert refused.status_code == 403 and "CSRF" in refused.text
+        accepted = client.post("/staf/sumber", data={"url": "https://feeds.example.test/lain",
+                                                     "csrf_token": form_token(before.text)})
+        assert accepted.status_code == 303
+        header = client.post("/staf/sumber", data={"url": "https://feeds.example.test/lagi"},
+                             headers={"X-CSRF-Token": form_token(before.text)})
+        assert header.status_code == 303
+        assert "feeds.example.test/lain" in client.get("/staf/sumber").text
