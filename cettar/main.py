@@ -29,6 +29,8 @@ from cettar.sources.routes import router as sources_router
 from cettar.staff.auth import COOKIE as STAFF_COOKIE
 from cettar.staff.auth import LoginRequired
 from cettar.staff.routes import router as staff_router
+from cettar.workbench.routes import api as workbench_api
+from cettar.workbench.routes import router as workbench_router
 from cettar.queue import get_redis
 from cettar.region import service as region_service
 from cettar.region.models import RegionPublic
@@ -150,6 +152,8 @@ def create_app() -> FastAPI:
     app.include_router(complaint_router)
     app.include_router(staff_router)
     app.include_router(sources_router)
+    app.include_router(workbench_router)
+    app.include_router(workbench_api)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
 
     @app.get("/api/v1/regions", response_model=list[RegionPublic], tags=["directory"])

@@ -25,6 +25,7 @@ class Agency(AgencyBase, table=True):
     id: int | None = Field(default=None, primary_key=True)
     parent_id: int | None = Field(default=None, foreign_key="agency.id", index=True)
     region_code: str | None = Field(default=None, foreign_key="region.code", max_length=32)
+    auto_assign: bool = False  # hand each newly routed complaint to the next officer in turn
 
 
 class AgencyPublic(SQLModel):

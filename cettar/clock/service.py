@@ -54,7 +54,8 @@ def refresh(session: Session, *, complaint: Complaint, now: datetime) -> list[Sl
     assert complaint.id is not None
     agency = session.get(Agency, complaint.agency_id) if complaint.agency_id else None
     calendar = deployment_calendar(agency.code if agency else None)
-    policy = choose_policy(policies(), agency=agency.code if agency else None, channel=complaint.channel)
+    policy = choose_policy(policies(), agency=agency.code if agency else None, channel=complaint.channel,
+                           category=complaint.category, priority=complaint.priority)
     changes = history(session, complaint.id)
     existing = {c.name: c for c in session.exec(select(SlaClock).where(SlaClock.complaint_id == complaint.id))}
     written = []
@@ -79,5 +80,11 @@ def refresh(session: Session, *, complaint: Complaint, now: datetime) -> list[Sl
         row.updated_at = now
         session.add(row)
         written.append(row)
+    running = [c.deadline for c in existing.values() if c.name not in {w.name for w in written} and c.stopped_at is None
+               and c.deadline is not None] + [w.deadline for w in written if w.stopped_at is None and w.deadline is not None]
+    due = min(running) if running else None
+    if complaint.due_at != due:
+        complaint.due_at = due
+        session.add(complaint)
     return written
 

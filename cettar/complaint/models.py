@@ -43,6 +43,8 @@ class Complaint(SQLModel, table=True):
         Index("ix_complaint_agency_status", "agency_id", "status"),
         # covers the backlog query (open complaints by agency and age) without reading the table
         Index("ix_complaint_status_agency_received", "status", "agency_id", "received_at"),
+        # the officer queue: an agency's open complaints by their nearest SLA deadline
+        Index("ix_complaint_agency_status_due", "agency_id", "status", "due_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -64,7 +66,11 @@ class Complaint(SQLModel, table=True):
     routed_by: str | None = Field(default=None, max_length=10)
     routing_confidence: float | None = None
     routing_suggestions: list[dict[str, Any]] | None = Field(default=None, sa_column=Column(JSON))
-    duplicate_of_id: int | None = Field(default=None, foreign_key="complaint.id")
+    duplicate_of_id: int | None = Field(default=None, foreign_key="complaint.id", index=True)
+    assignee_id: int | None = Field(default=None, foreign_key="staff.id", index=True)
+    category: str | None = Field(default=None, max_length=40)  # e.g. flood, fire: chooses the SLA policy
+    priority: str = Field(default="normal", max_length=10)  # normal | urgent
+    due_at: datetime | None = timestamp_field()  # the nearest deadline of its running SLA clocks
     received_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False, index=True))
     triaged_at: datetime | None = timestamp_field()
     dispositioned_at: datetime | None = timestamp_field()

@@ -21,6 +21,7 @@ from cettar.intake.models import IntakeRecord
 from cettar.queue import INTAKE_QUEUE, enqueue_after_commit
 from cettar.region import service as region_service
 from cettar.region.models import RegionLevel
+from cettar.staff import assignment
 from classifier import Router, RoutingDecision
 from ingest import IncomingComplaint, clean_text
 
@@ -176,6 +177,7 @@ def process(session: Session, *, complaint_id: int, router: Router, now: datetim
             session, complaint, Status.DISPOSITIONED, actor_type=ActorType.SYSTEM, actor="router", now=now,
             data={"agency_code": agency.code, "routed_by": RoutedBy.MODEL.value, "confidence": decision.confidence},
         )
+        assignment.auto_assign(session, complaint, now=now)
         outcome = "dispositioned"
     else:
         note = f"automatic routing failed ({failure})" if failure else "the router was not sure enough"

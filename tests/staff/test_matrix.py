@@ -18,6 +18,11 @@ from tests.staff.conftest import Account, form_token, sign_in_fully
 OK, REDIRECT, FORBIDDEN = 200, 303, 403
 ALL = (Role.OFFICER, Role.SUPERVISOR, Role.TRIAGE, Role.GOVERNOR, Role.ADMIN)
 VIEW_SOURCES = {Role.ADMIN, Role.GOVERNOR, Role.TRIAGE}
+AGENCY = {Role.OFFICER, Role.SUPERVISOR}
+QUEUE = AGENCY | {Role.ADMIN, Role.GOVERNOR}
+DESK = {Role.TRIAGE, Role.ADMIN, Role.GOVERNOR}
+SUPERVISE = {Role.SUPERVISOR, Role.ADMIN}
+UNAUTHORIZED = 401  # the API answers JSON, not a redirect to the sign-in page
 
 # (method, path template, expected status by role, expected for nobody)
 MATRIX: list[tuple[str, str, Callable[[Role], int], int]] = [
@@ -33,8 +38,20 @@ MATRIX: list[tuple[str, str, Callable[[Role], int], int]] = [
     ("GET", "/staf/sumber", lambda role: OK if role in VIEW_SOURCES else FORBIDDEN, REDIRECT),
     ("POST", "/staf/sumber", lambda role: 422 if role == Role.ADMIN else FORBIDDEN, REDIRECT),
     ("POST", "/staf/sumber/{source}/aktif", lambda role: REDIRECT if role == Role.ADMIN else FORBIDDEN, REDIRECT),
+    ("GET", "/staf/antrean", lambda role: OK if role in QUEUE else FORBIDDEN, REDIRECT),
+    ("GET", "/staf/antrean/baris", lambda role: OK if role in QUEUE else FORBIDDEN, REDIRECT),
+    ("POST", "/staf/antrean/massal", lambda role: REDIRECT if role in SUPERVISE else FORBIDDEN, REDIRECT),
+    ("GET", "/staf/pengaduan/{code}", lambda role: OK, REDIRECT),
+    # an empty note: allowed to try (and refused field by field), except for the governor's staff
+    ("POST", "/staf/pengaduan/{code}/{action}", lambda role: FORBIDDEN if role == Role.GOVERNOR else 422, REDIRECT),
+    ("GET", "/staf/triase", lambda role: OK if role in DESK else FORBIDDEN, REDIRECT),
+    ("GET", "/api/v1/staff/queue", lambda role: OK if role in AGENCY else 422 if role in QUEUE else FORBIDDEN, UNAUTHORIZED),
+    ("GET", "/api/v1/staff/complaints/{code}", lambda role: OK, UNAUTHORIZED),
+    ("POST", "/api/v1/staff/complaints/{code}/{action}", lambda role: FORBIDDEN if role == Role.GOVERNOR else 422,
+     UNAUTHORIZED),
     ("POST", "/staf/keluar", lambda role: REDIRECT, REDIRECT),  # last: it ends the session
 ]
+ACTION = "note"
 
 
 def test_the_matrix_names_every_staff_route() -> None:
@@ -48,7 +65,7 @@ def test_the_matrix_names_every_staff_route() -> None:
         return found
 
     routes = {(method, route.path) for route in flatten(list(create_app().routes))  # type: ignore[attr-defined]
-              if getattr(route, "path", "").startswith("/staf")
+              if getattr(route, "path", "").startswith(("/staf", "/api/v1/staff"))
               for method in getattr(route, "methods", set()) if method != "HEAD"}
     listed = {(method, path.replace("{source}", "{source_id}")) for method, path, _, _ in MATRIX}
     assert routes == listed
@@ -56,6 +73,9 @@ def test_the_matrix_names_every_staff_route() -> None:
 
 @pytest.mark.parametrize("role", [None, *ALL], ids=lambda r: r.value if r else "nobody")
 def test_each_role_gets_what_it_may(role: Role | None, live_server: LiveServer, accounts: dict[Role, Account]) -> None:
+    from tests.workbench.test_workbench import file
+
+    code = file("DISHUB")
     with session_scope() as session:
         source, _ = source_service.add_source(session, kind=SourceKind.FEED, target="https://feeds.example.test/rss")
     with live_server.client() as client:
@@ -64,7 +84,7 @@ def test_each_role_gets_what_it_may(role: Role | None, live_server: LiveServer, 
             sign_in_fully(client, accounts[role])
             token = form_token(client.get("/staf").text)
         for method, template, expected, anonymous in MATRIX:
-            path = template.format(source=source.id)
+            path = template.format(source=source.id, code=code, action=ACTION)
             data = {"csrf_token": token} if token else {}
             answer: httpx.Response = client.request(method, path, data=data if method == "POST" else None)
             want = expected(role) if role is not None else anonymous
