@@ -37,6 +37,7 @@ class Settings(BaseSettings):
     intake_requeue_after: int = Field(default=60, description="seconds before an unprocessed intake is re-sent")
     intake_sweep_interval: int = Field(default=30, description="seconds between sweeps of unprocessed intake")
     sla_sweep_interval: int = Field(default=300, description="seconds between SLA sweeps")
+    notify_interval: int = Field(default=60, ge=5, description="seconds between deliveries of due SLA notifications")
     sla_escalate_after_hours: float = Field(default=8, ge=0, description="working hours from a breach to escalation")
     ingest_poll_interval: int = Field(default=900, ge=30, description="seconds between polls of a new source")
     ingest_schedule_interval: int = Field(default=60, ge=5, description="seconds between looks for sources due")

@@ -28,3 +28,11 @@ def refresh_rollup() -> int:
     look_back = timedelta(seconds=2 * get_settings().sla_sweep_interval + 60)
     with session_scope() as session:
         return rollup.refresh_days(session, days=rollup.changed_days(session, since=now - look_back), now=now)
+
+
+def deliver_notifications() -> int:
+    """Hand the due SLA notifications to the people they are for (cettar.staff.notices)."""
+    from cettar.staff import notices
+
+    with session_scope() as session:
+        return notices.deliver(session, now=utcnow())

@@ -93,6 +93,9 @@ def sweep(session: Session, *, now: datetime, escalate_after: timedelta) -> Swee
     ).all()
     for rows, kind in ((warned, "sla_warning"), (breached, "sla_breach"), (escalated, "sla_escalation")):
         _events(session, rows, kind, now)
+    # one notification per complaint, person and day: when a warning and a breach fall in the same
+    # sweep, the breach is the one kept
+    for rows, kind in ((escalated, "sla_escalation"), (breached, "sla_breach"), (warned, "sla_warning")):
         result.notifications += _notify(session, rows, kind, now, codes)
     result.warnings, result.breaches, result.escalations = len(warned), len(breached), len(escalated)
     result.closed = close_unanswered(session, now=now)

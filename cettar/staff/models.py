@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Column
+from sqlalchemy import Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from cettar.types import UTCDateTime, timestamp_field, utcnow
@@ -64,3 +64,19 @@ class ApiToken(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
     last_used_at: datetime | None = timestamp_field()
     revoked_at: datetime | None = timestamp_field()
+
+
+class StaffNotice(SQLModel, table=True):
+    """A notification delivered to one person's dashboard (an SLA warning, breach or escalation)."""
+
+    __tablename__ = "staff_notice"
+    __table_args__ = (UniqueConstraint("staff_id", "notification_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    staff_id: int = Field(foreign_key="staff.id", index=True)
+    notification_id: int = Field(foreign_key="notification.id")
+    complaint_id: int = Field(foreign_key="complaint.id", index=True)
+    kind: str = Field(max_length=24)
+    clock: str = Field(default="", max_length=24)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
+    read_at: datetime | None = timestamp_field()

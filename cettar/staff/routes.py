@@ -13,7 +13,7 @@ from starlette.responses import Response
 from cettar import ratelimit
 from cettar.db import SessionDep
 from cettar.errors import FieldError
-from cettar.staff import service
+from cettar.staff import notices, service
 from cettar.staff.auth import COOKIE, Actor, ActorDep, Forbidden, cookie_is_secure, signed_in
 from cettar.staff.models import SECOND_FACTOR_REQUIRED, Staff, StaffSession
 from cettar.types import utcnow
@@ -153,8 +153,17 @@ def logout(request: Request, session: SessionDep, actor: ActorDep) -> Response:
 
 
 @router.get("")
-def home(request: Request, actor: ActorDep) -> Response:
-    return render(request, "staff/home.html", {"actor": actor, "csrf_token": _csrf(actor)})
+def home(request: Request, session: SessionDep, actor: ActorDep) -> Response:
+    assert actor.staff.id is not None
+    return render(request, "staff/home.html", {"actor": actor, "csrf_token": _csrf(actor),
+                                               "notices": notices.unread(session, staff_id=actor.staff.id)})
+
+
+@router.post("/pemberitahuan/dibaca")
+def notices_read(session: SessionDep, actor: ActorDep) -> Response:
+    assert actor.staff.id is not None
+    notices.mark_read(session, staff_id=actor.staff.id, now=utcnow())
+    return RedirectResponse("/staf", status_code=303)
 
 
 def _csrf(actor: Actor) -> str:

@@ -31,6 +31,7 @@ api = APIRouter(prefix="/api/v1/staff", tags=["staff"])
 QueueReader = Annotated[Actor, Depends(require(Role.OFFICER, Role.SUPERVISOR, Role.ADMIN, Role.GOVERNOR))]
 TriageDesk = Annotated[Actor, Depends(require(Role.TRIAGE, Role.ADMIN, Role.GOVERNOR))]
 Supervisor = Annotated[Actor, Depends(require(Role.SUPERVISOR, Role.ADMIN))]
+Governor = Annotated[Actor, Depends(require(Role.GOVERNOR, Role.ADMIN))]
 
 
 def _filters(request: Request) -> service.QueueFilter:
@@ -116,7 +117,8 @@ def _complaint_context(session: Session, actor: Actor, complaint: Complaint, req
                     templates=service.reply_templates(language_of(request)), error=error,
                     can_work=actor.role == Role.ADMIN or (actor.staff.agency_id is not None
                                                           and actor.staff.agency_id == complaint.agency_id),
-                    can_route=actor.role in (Role.TRIAGE, Role.ADMIN) and complaint.status == "triage")
+                    can_route=actor.role in (Role.TRIAGE, Role.ADMIN) and complaint.status == "triage",
+                    categories=service.CATEGORIES, priorities=service.PRIORITIES)
 
 
 @router.get("/staf/pengaduan/{code}")
@@ -155,6 +157,8 @@ ACTIONS: dict[str, Action] = {
     "not-ours": lambda s, a, c, f, now, lang: service.not_our_authority(s, a, c, reason=f.get("reason", ""), now=now),
     "merge": lambda s, a, c, f, now, lang: service.merge(s, a, c, into_code=f.get("into", ""), now=now),
     "spam": lambda s, a, c, f, now, lang: service.mark_spam(s, a, c, now=now),
+    "categorise": lambda s, a, c, f, now, lang: service.categorise(s, a, c, category=f.get("category", ""),
+                                                                 priority=f.get("priority", "normal"), now=now),
     "route": lambda s, a, c, f, now, lang: service.route(s, a, c, agency_code=f.get("agency_code", ""), now=now),
 }
 
@@ -191,6 +195,14 @@ def triage_page(request: Request, session: SessionDep, actor: TriageDesk) -> Res
     names = {a.code: a.name for a in agency_service.list_active(session)}
     return render(request, "staff/triage.html", _context(actor, page=page, names=names,
                                                          agencies=agency_service.list_active(session)))
+
+
+@router.get("/staf/eskalasi")
+def escalated_page(request: Request, session: SessionDep, actor: Governor) -> Response:
+    page_number = request.query_params.get("page", "1")
+    page = service.escalated(session, page=int(page_number) if page_number.isdigit() else 1)
+    return render(request, "staff/escalated.html", _context(actor, page=page, now=utcnow(), assignees={}, remaining={},
+                                                            query=request.url.query))
 
 
 # --- the JSON API (API tokens; with a cookie, the CSRF header) --------------------------------------

@@ -15,6 +15,7 @@ import yaml
 from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
+from cettar.clock import service as clock_service
 from cettar.clock.models import SlaClock
 from cettar.complaint import routing
 from cettar.complaint.models import ActorType, Complaint, ComplaintEvent
@@ -115,6 +116,17 @@ def queue(session: Session, actor: Actor, filters: QueueFilter, *, agency_id: in
     breached_ids = {c for c, status, _ in flags if status == "breached"}
     warned_ids = {c for c, _, warned in flags if warned is not None} - breached_ids
     return QueuePage(rows, total, page, pages, breached_ids, warned_ids)
+
+
+def escalated(session: Session, *, page: int = 1) -> QueuePage:
+    """The governor's staff queue: open complaints whose breach was escalated, oldest escalation first."""
+    escalated_ids = select(SlaClock.complaint_id).where(col(SlaClock.escalated_at).is_not(None), col(SlaClock.stopped_at).is_(None))
+    query = select(Complaint).where(col(Complaint.id).in_(escalated_ids), col(Complaint.status).in_(sorted(OPEN_STATUSES)))
+    total = session.exec(select(func.count()).select_from(query.subquery())).one()
+    pages = max(1, (total + PAGE_SIZE - 1) // PAGE_SIZE)
+    page = min(max(page, 1), pages)
+    rows = list(session.exec(query.order_by(col(Complaint.due_at), col(Complaint.id)).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)))
+    return QueuePage(rows, total, page, pages, {c.id for c in rows if c.id is not None}, set())
 
 
 def triage_desk(session: Session, *, page: int = 1) -> QueuePage:
@@ -296,6 +308,27 @@ def merge(session: Session, actor: Actor, complaint: Complaint, *, into_code: st
     record_event(session, target, kind="merged", actor_type=ActorType.STAFF, actor=actor.label, now=now,
                  data={"merged": complaint.tracking_code})
     return target
+
+
+CATEGORIES = ("", "fire", "flood", "disaster", "infrastructure", "environment", "administration", "social")
+PRIORITIES = ("normal", "urgent")
+
+
+def categorise(session: Session, actor: Actor, complaint: Complaint, *, category: str, priority: str, now: datetime) -> None:
+    """Set the category and priority; the SLA clocks follow the policy they choose (fire, flood and
+    disaster run on calendar hours)."""
+    if actor.role not in (Role.TRIAGE, Role.ADMIN):
+        _may_work(actor, complaint)
+    if category not in CATEGORIES:
+        raise FieldError(f"unknown category {category!r}", field="category", key="choice")
+    if priority not in PRIORITIES:
+        raise FieldError(f"unknown priority {priority!r}", field="priority", key="choice")
+    complaint.category, complaint.priority = category or None, priority
+    complaint.updated_at = now
+    session.add(complaint)
+    record_event(session, complaint, kind="categorised", actor_type=ActorType.STAFF, actor=actor.label, now=now,
+                 data={"category": category or None, "priority": priority})
+    clock_service.refresh(session, complaint=complaint, now=now)
 
 
 def mark_spam(session: Session, actor: Actor, complaint: Complaint, *, now: datetime) -> None:

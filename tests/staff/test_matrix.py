@@ -45,6 +45,8 @@ MATRIX: list[tuple[str, str, Callable[[Role], int], int]] = [
     # an empty note: allowed to try (and refused field by field), except for the governor's staff
     ("POST", "/staf/pengaduan/{code}/{action}", lambda role: FORBIDDEN if role == Role.GOVERNOR else 422, REDIRECT),
     ("GET", "/staf/triase", lambda role: OK if role in DESK else FORBIDDEN, REDIRECT),
+    ("GET", "/staf/eskalasi", lambda role: OK if role in {Role.GOVERNOR, Role.ADMIN} else FORBIDDEN, REDIRECT),
+    ("POST", "/staf/pemberitahuan/dibaca", lambda role: REDIRECT, REDIRECT),
     ("GET", "/api/v1/staff/queue", lambda role: OK if role in AGENCY else 422 if role in QUEUE else FORBIDDEN, UNAUTHORIZED),
     ("GET", "/api/v1/staff/complaints/{code}", lambda role: OK, UNAUTHORIZED),
     ("POST", "/api/v1/staff/complaints/{code}/{action}", lambda role: FORBIDDEN if role == Role.GOVERNOR else 422,
