@@ -108,6 +108,10 @@ def send(job: PendingJob) -> bool:
 
 @event.listens_for(Session, "after_commit")
 def _send_pending(session: Session) -> None:
+    if session.in_nested_transaction():
+        # SQLAlchemy calls this for a savepoint too: the work is not committed yet, and a job
+        # sent now could run before it is (and find nothing to do)
+        return
     pending: list[PendingJob] = session.info.pop("pending_jobs", [])
     for job in pending:
         send(job)

@@ -48,6 +48,25 @@ def test_filing_stores_everything_in_one_transaction_and_sends_the_job_after_com
     assert [(job.queue, job.func, job.args) for job in pending] == [("intake", intake_service.PROCESS_JOB, (complaint.id,))]
 
 
+def test_a_savepoint_committed_later_does_not_send_the_job_early(committed: str) -> None:
+    """SQLAlchemy fires after_commit for a savepoint too; a poll files many complaints in one
+    transaction with a savepoint per item, and a job sent at a savepoint ran before its complaint
+    was committed (it found nothing, and only the sweep recovered the complaint)."""
+    from dataclasses import replace
+
+    from cettar import queue
+    from cettar.db import session_scope
+
+    intake = queue.get_queue(queue.INTAKE_QUEUE)
+    intake.empty()
+    with session_scope() as outer:
+        intake_service.file_complaint(outer, incoming=replace(STREET_LIGHT, external_id="s" * 32), now=NOW)
+        with outer.begin_nested():
+            intake_service.file_complaint(outer, incoming=replace(STREET_LIGHT, external_id="t" * 32), now=NOW)
+        assert len(intake) == 0  # nothing sent while the transaction is open
+    assert len(intake) == 2  # both, once it committed
+
+
 def test_the_same_item_filed_twice_is_one_complaint(session: Session) -> None:
     first = intake_service.file_complaint(session, incoming=STREET_LIGHT, now=NOW)
     second = intake_service.file_complaint(session, incoming=STREET_LIGHT, now=NOW + timedelta(seconds=5))
