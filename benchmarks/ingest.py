@@ -50,8 +50,9 @@ def feed_body(feed: int, count: int) -> bytes:
 
 
 def start_workers(count: int, env: dict[str, str]) -> list[subprocess.Popen[bytes]]:
-    return [subprocess.Popen([sys.executable, "-m", "cettar", "worker"], env=env, stdout=subprocess.DEVNULL,
-                             stderr=subprocess.DEVNULL, start_new_session=True) for _ in range(count)]
+    log = open(os.environ.get("BENCH_WORKER_LOG", os.devnull), "ab")
+    return [subprocess.Popen([sys.executable, "-m", "cettar", "worker"], env=env, stdout=log,
+                             stderr=log, start_new_session=True) for _ in range(count)]
 
 
 def stop(workers: list[subprocess.Popen[bytes]]) -> None:
@@ -61,11 +62,11 @@ def stop(workers: list[subprocess.Popen[bytes]]) -> None:
         worker.wait(timeout=30)
 
 
-def wait_until(condition, timeout: float = 600) -> None:  # type: ignore[no-untyped-def]
+def wait_until(condition, what: str, timeout: float = 600) -> None:  # type: ignore[no-untyped-def]
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:
-            raise SystemExit("timed out waiting for the workers")
+            raise SystemExit(f"timed out waiting for the workers: {what()}")
         time.sleep(0.05)
 
 
@@ -75,6 +76,7 @@ def main() -> None:
     parser.add_argument("--feeds", type=int, default=4)
     parser.add_argument("--database-url")
     parser.add_argument("--redis-url")
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 4])
     args = parser.parse_args()
     print(f"$ {' '.join([Path(sys.executable).name, *sys.argv])}\n")
 
@@ -93,7 +95,7 @@ def main() -> None:
         with local_server() as server:
             for feed in range(args.feeds):
                 server.routes[f"/feed{feed}.xml"] = Route(feed_body(feed, args.entries // args.feeds))
-            for workers in (1, 4):
+            for workers in args.workers:
                 run(args, server, workers, redis_url, tmp / f"run{workers}")
     finally:
         if embedded:
@@ -146,7 +148,7 @@ def run(args: argparse.Namespace, server, workers: int, redis_url: str, folder: 
         time.sleep(3)  # let the workers load the model before the clock starts
         started = time.perf_counter()
         jobs.poll_due_sources()
-        wait_until(lambda: routed() >= args.entries)
+        wait_until(lambda: routed() >= args.entries, lambda: f"{routed()} of {args.entries} routed")
         ours = time.perf_counter() - started
         jobs_run = args.feeds + args.entries
 
@@ -161,7 +163,7 @@ def run(args: argparse.Namespace, server, workers: int, redis_url: str, folder: 
             for _ in range(jobs_run):
                 noop.enqueue("builtins.abs", 1, pipeline=pipe)
             pipe.execute()
-        wait_until(lambda: len(finished) - before >= jobs_run)
+        wait_until(lambda: len(finished) - before >= jobs_run, lambda: f"{len(finished) - before} of {jobs_run} no-op jobs")
         reference = time.perf_counter() - started
     finally:
         stop(pool)

@@ -170,10 +170,28 @@ def worker(burst: bool, simple: bool) -> None:
     except Exception as exc:
         raise click.ClickException(f"cannot route complaints: {exc}") from exc
     _check_router_labels(router)
+    _warm_up(router)
     worker_class = SimpleWorker if simple else Worker
     connection = get_redis()
     rq_worker = worker_class(list(ALL_QUEUES), connection=connection)
     rq_worker.work(burst=burst, with_scheduler=True, logging_level=get_settings().log_level.upper())
+
+
+def _warm_up(router: object) -> None:
+    """Pay the first-use costs once, before forking, instead of in every job's work-horse: the
+    working calendar (the holiday tables), and the model's first prediction (~30 ms cold)."""
+    from datetime import timedelta
+
+    from cettar.calendar import deployment_calendar
+    from cettar.types import utcnow
+
+    calendar = deployment_calendar(None)
+    for moment in (utcnow() - timedelta(days=365), utcnow(), utcnow() + timedelta(days=365)):
+        calendar.add_working_days(moment, 10)  # the holiday tables are computed per year, then kept
+    from classifier.predict import ModelRouter
+
+    if isinstance(router, ModelRouter):  # only the shipped kind: another router's route() may have effects
+        router.route("Lampu jalan mati di depan rumah, mohon diperbaiki")
 
 
 def _check_router_labels(router: object) -> None:

@@ -28,6 +28,7 @@ from cettar.intake.routes import router as intake_router
 from cettar.sources.routes import router as sources_router
 from cettar.staff.auth import COOKIE as STAFF_COOKIE
 from cettar.staff.auth import LoginRequired
+from cettar.staff.admin import router as admin_router
 from cettar.staff.routes import router as staff_router
 from cettar.workbench.routes import api as workbench_api
 from cettar.workbench.routes import router as workbench_router
@@ -151,6 +152,7 @@ def create_app() -> FastAPI:
     app.include_router(intake_router)
     app.include_router(complaint_router)
     app.include_router(staff_router)
+    app.include_router(admin_router)
     app.include_router(sources_router)
     app.include_router(workbench_router)
     app.include_router(workbench_api)

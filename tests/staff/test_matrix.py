@@ -51,6 +51,12 @@ MATRIX: list[tuple[str, str, Callable[[Role], int], int]] = [
     ("GET", "/api/v1/staff/complaints/{code}", lambda role: OK, UNAUTHORIZED),
     ("POST", "/api/v1/staff/complaints/{code}/{action}", lambda role: FORBIDDEN if role == Role.GOVERNOR else 422,
      UNAUTHORIZED),
+    ("GET", "/staf/admin/staf", lambda role: OK if role == Role.ADMIN else FORBIDDEN, REDIRECT),
+    ("POST", "/staf/admin/staf", lambda role: 422 if role == Role.ADMIN else FORBIDDEN, REDIRECT),
+    ("POST", "/staf/admin/staf/{staff}/aktif", lambda role: REDIRECT if role == Role.ADMIN else FORBIDDEN, REDIRECT),
+    ("POST", "/staf/admin/staf/{staff}/reset-2fa", lambda role: REDIRECT if role == Role.ADMIN else FORBIDDEN, REDIRECT),
+    ("GET", "/staf/admin/dinas", lambda role: OK if role == Role.ADMIN else FORBIDDEN, REDIRECT),
+    ("POST", "/staf/admin/dinas/{agency}", lambda role: REDIRECT if role == Role.ADMIN else FORBIDDEN, REDIRECT),
     ("POST", "/staf/keluar", lambda role: REDIRECT, REDIRECT),  # last: it ends the session
 ]
 ACTION = "note"
@@ -69,7 +75,8 @@ def test_the_matrix_names_every_staff_route() -> None:
     routes = {(method, route.path) for route in flatten(list(create_app().routes))  # type: ignore[attr-defined]
               if getattr(route, "path", "").startswith(("/staf", "/api/v1/staff"))
               for method in getattr(route, "methods", set()) if method != "HEAD"}
-    listed = {(method, path.replace("{source}", "{source_id}")) for method, path, _, _ in MATRIX}
+    listed = {(method, path.replace("{source}", "{source_id}").replace("{staff}", "{staff_id}").replace("{agency}", "{agency_id}"))
+              for method, path, _, _ in MATRIX}
     assert routes == listed
 
 
@@ -80,14 +87,22 @@ def test_each_role_gets_what_it_may(role: Role | None, live_server: LiveServer, 
     code = file("DISHUB")
     with session_scope() as session:
         source, _ = source_service.add_source(session, kind=SourceKind.FEED, target="https://feeds.example.test/rss")
+    from sqlmodel import select
+
+    from cettar.agency.models import Agency
+    from cettar.staff.models import Staff
+
+    with session_scope() as session:
+        target_staff = session.exec(select(Staff.id).where(Staff.email == accounts[Role.OFFICER].email)).one()
+        target_agency = session.exec(select(Agency.id).where(Agency.code == "INSPEKTORAT")).first() or 1
     with live_server.client() as client:
         token = ""
         if role is not None:
             sign_in_fully(client, accounts[role])
             token = form_token(client.get("/staf").text)
         for method, template, expected, anonymous in MATRIX:
-            path = template.format(source=source.id, code=code, action=ACTION)
-            data = {"csrf_token": token} if token else {}
+            path = template.format(source=source.id, code=code, action=ACTION, staff=target_staff, agency=target_agency)
+            data = {"csrf_token": token, "active": "1"} if token else {}  # (admin posts that change nothing lasting)
             answer: httpx.Response = client.request(method, path, data=data if method == "POST" else None)
             want = expected(role) if role is not None else anonymous
             assert answer.status_code == want, f"{role} {method} {path}: {answer.status_code}, expected {want}"

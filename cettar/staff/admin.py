@@ -1,0 +1,99 @@
+"""Admin pages: staff accounts and agencies (``/staf/admin/...``), for admins only."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse
+from sqlmodel import Session, col, select
+from starlette.responses import Response
+
+from cettar.agency.models import Agency
+from cettar.clock.service import policies
+from cettar.db import SessionDep
+from cettar.errors import FieldError, NotFound
+from cettar.staff import service
+from cettar.staff.auth import Actor, require
+from cettar.staff.models import Role, Staff
+from cettar.types import utcnow
+from cettar.web import render
+
+router = APIRouter(prefix="/staf/admin", include_in_schema=False)
+Admin = Annotated[Actor, Depends(require(Role.ADMIN))]
+
+
+def _staff_page(request: Request, session: Session, actor: Actor, *, error: str | None = None,
+                values: dict[str, str] | None = None, status_code: int = 200) -> Response:
+    accounts = list(session.exec(select(Staff).order_by(col(Staff.role), col(Staff.email))))
+    agencies = {a.id: a for a in session.exec(select(Agency).order_by(col(Agency.name)))}
+    return render(request, "staff/admin_staff.html", {
+        "actor": actor, "csrf_token": actor.row.csrf_token if actor.row else "", "accounts": accounts,
+        "agencies": agencies, "roles": [r.value for r in Role], "error": error, "values": values or {},
+    }, status_code=status_code)
+
+
+@router.get("/staf")
+def staff_list(request: Request, session: SessionDep, actor: Admin) -> Response:
+    return _staff_page(request, session, actor)
+
+
+@router.post("/staf")
+def staff_create(request: Request, session: SessionDep, actor: Admin, email: Annotated[str, Form()] = "",
+                 name: Annotated[str, Form()] = "", role: Annotated[str, Form()] = "",
+                 agency: Annotated[str, Form()] = "", password: Annotated[str, Form()] = "") -> Response:
+    values = {"email": email, "name": name, "role": role, "agency": agency}
+    try:
+        if role not in {r.value for r in Role}:
+            raise FieldError("choose a role", field="role", key="choice")
+        service.create_staff(session, email=email, name=name, role=Role(role), password=password,
+                             agency_code=agency or None, now=utcnow())
+    except FieldError as exc:
+        return _staff_page(request, session, actor, error=exc.message, values=values, status_code=422)
+    return RedirectResponse("/staf/admin/staf", status_code=303)
+
+
+def _account(session: Session, staff_id: int) -> Staff:
+    account = session.get(Staff, staff_id)
+    if account is None:
+        raise NotFound("no such account")
+    return account
+
+
+@router.post("/staf/{staff_id}/aktif")
+def staff_toggle(session: SessionDep, actor: Admin, staff_id: int, active: Annotated[str, Form()] = "") -> Response:
+    account = _account(session, staff_id)
+    if account.id == actor.staff.id and active != "1":
+        raise FieldError("you cannot disable your own account", field="active", key="invalid")
+    service.set_active(session, staff=account, active=active == "1")
+    return RedirectResponse("/staf/admin/staf", status_code=303)
+
+
+@router.post("/staf/{staff_id}/reset-2fa")
+def staff_reset_second_factor(session: SessionDep, actor: Admin, staff_id: int) -> Response:
+    """For a lost phone: the account enrols a new second factor at its next sign-in."""
+    account = _account(session, staff_id)
+    account.totp_secret = None
+    session.add(account)
+    assert account.id is not None
+    service.end_all_sessions(session, staff_id=account.id)
+    return RedirectResponse("/staf/admin/staf", status_code=303)
+
+
+@router.get("/dinas")
+def agencies_page(request: Request, session: SessionDep, actor: Admin) -> Response:
+    agencies = list(session.exec(select(Agency).order_by(col(Agency.name))))
+    context: dict[str, Any] = {"actor": actor, "csrf_token": actor.row.csrf_token if actor.row else "",
+                               "agencies": agencies, "policies": policies()}
+    return render(request, "staff/admin_agencies.html", context)
+
+
+@router.post("/dinas/{agency_id}")
+def agency_update(session: SessionDep, actor: Admin, agency_id: int, active: Annotated[str, Form()] = "",
+                  auto_assign: Annotated[str, Form()] = "") -> Response:
+    agency = session.get(Agency, agency_id)
+    if agency is None:
+        raise NotFound("no such agency")
+    agency.active, agency.auto_assign = active == "1", auto_assign == "1"
+    session.add(agency)
+    return RedirectResponse("/staf/admin/dinas", status_code=303)

@@ -1,0 +1,44 @@
+"""Admins manage accounts and agencies from pages; what they change takes effect at once."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+
+from cettar.agency.models import Agency
+from cettar.db import session_scope
+from cettar.staff.models import Role, Staff
+from tests.conftest import LiveServer
+from tests.staff.conftest import PASSWORD, Account, form_token, sign_in, sign_in_fully
+
+
+def test_admins_create_and_disable_accounts_and_set_agency_assignment(live_server: LiveServer,
+                                                                      accounts: dict[Role, Account]) -> None:
+    with live_server.client() as admin:
+        sign_in_fully(admin, accounts[Role.ADMIN])
+        page = admin.get("/staf/admin/staf")
+        assert page.status_code == 200 and accounts[Role.OFFICER].email in page.text
+        token = form_token(page.text)
+        refused = admin.post("/staf/admin/staf", data={"csrf_token": token, "email": "baru@dlh.test", "role": "officer",
+                                                       "password": PASSWORD})
+        assert refused.status_code == 422 and "belongs to an agency" in refused.text and "baru@dlh.test" in refused.text
+        made = admin.post("/staf/admin/staf", data={"csrf_token": token, "email": "baru@dlh.test", "role": "officer",
+                                                    "agency": "DLH", "name": "Petugas Baru", "password": PASSWORD})
+        assert made.status_code == 303
+        with live_server.client() as newcomer:
+            assert sign_in(newcomer, "baru@dlh.test").status_code == 303 and newcomer.get("/staf").status_code == 200
+            with session_scope() as session:
+                new_id = session.exec(select(Staff.id).where(Staff.email == "baru@dlh.test")).one()
+            admin.post(f"/staf/admin/staf/{new_id}/aktif", data={"csrf_token": token, "active": "0"})
+            assert newcomer.get("/staf").status_code == 303  # disabled: the open session ends at once
+        with session_scope() as session:
+            own = session.exec(select(Staff.id).where(Staff.email == accounts[Role.ADMIN].email)).one()
+            dlh = session.exec(select(Agency).where(Agency.code == "DLH")).one()
+        assert admin.post(f"/staf/admin/staf/{own}/aktif", data={"csrf_token": token, "active": "0"}).status_code == 422
+        agencies = admin.get("/staf/admin/dinas")
+        assert "sp4n-lapor" in agencies.text and "urgent-flood" in agencies.text  # the policies in force
+        admin.post(f"/staf/admin/dinas/{dlh.id}", data={"csrf_token": form_token(agencies.text), "active": "1", "auto_assign": "1"})
+        with session_scope() as session:
+            assert session.exec(select(Agency.auto_assign).where(Agency.code == "DLH")).one() is True
+        admin.post(f"/staf/admin/dinas/{dlh.id}", data={"csrf_token": form_token(agencies.text), "active": "1"})
+        with session_scope() as session:
+            assert session.exec(select(Agency.auto_assign).where(Agency.code == "DLH")).one() is False
