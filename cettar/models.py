@@ -2,6 +2,7 @@
 
 from cettar.agency.models import Agency
 from cettar.clock.models import Notification, SlaClock
+from cettar.clock.policies import SlaPolicy
 from cettar.complaint.models import Complaint, ComplaintEvent, ReporterContact, RoutingCorrection
 from cettar.intake.models import IntakeRecord
 from cettar.metrics.models import AgencyDay, AgencyRunning
@@ -9,4 +10,4 @@ from cettar.region.models import Region
 from cettar.sources.models import Source, SourceItem
 from cettar.staff.models import ApiToken, Staff, StaffNotice, StaffSession
 
-__all__ = ["AgencyDay", "AgencyRunning", "Notification", "SlaClock", "Agency", "Complaint", "ComplaintEvent", "IntakeRecord", "Region", "ReporterContact", "RoutingCorrection", "Source", "SourceItem", "ApiToken", "Staff", "StaffNotice", "StaffSession"]
+__all__ = ["AgencyDay", "AgencyRunning", "Notification", "SlaClock", "SlaPolicy", "Agency", "Complaint", "ComplaintEvent", "IntakeRecord", "Region", "ReporterContact", "RoutingCorrection", "Source", "SourceItem", "ApiToken", "Staff", "StaffNotice", "StaffSession"]

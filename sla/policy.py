@@ -73,3 +73,18 @@ DEFAULT_POLICIES: tuple[Policy, ...] = (
         for category in URGENT_CATEGORIES
     ),
 )
+
+
+def with_durations(name: str, durations: dict[str, Duration], *, base: tuple[ClockSpec, ...] | None = None,
+                   agency: str | None = None, category: str | None = None, priority: str | None = None,
+                   channel: str | None = None) -> Policy:
+    """A policy whose clocks are ``base`` (SP4N-LAPOR!'s by default) with the durations named in
+    ``durations`` replaced; a name that is not one of the base clocks is an error."""
+    from dataclasses import replace
+
+    clocks = base or sp4n_lapor_clocks()
+    unknown = set(durations) - {c.name for c in clocks}
+    if unknown:
+        raise ValueError(f"no clock named {', '.join(sorted(unknown))} (clocks: {', '.join(c.name for c in clocks)})")
+    return Policy(name, tuple(replace(c, duration=durations.get(c.name, c.duration)) for c in clocks),
+                  agency=agency, category=category, priority=priority, channel=channel)

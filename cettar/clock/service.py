@@ -26,8 +26,13 @@ STORED_STATUS = {
 }
 
 
-def policies() -> tuple[Policy, ...]:
-    return DEFAULT_POLICIES
+def policies(session: Session | None = None) -> tuple[Policy, ...]:
+    """The policies in force: those admins stored (cettar.clock.policies), then the defaults."""
+    if session is None:
+        return DEFAULT_POLICIES
+    from cettar.clock import policies as stored
+
+    return stored.in_force(session)
 
 
 def history(session: Session, complaint_id: int) -> list[StatusChange]:
@@ -54,7 +59,7 @@ def refresh(session: Session, *, complaint: Complaint, now: datetime) -> list[Sl
     assert complaint.id is not None
     agency = session.get(Agency, complaint.agency_id) if complaint.agency_id else None
     calendar = deployment_calendar(agency.code if agency else None)
-    policy = choose_policy(policies(), agency=agency.code if agency else None, channel=complaint.channel,
+    policy = choose_policy(policies(session), agency=agency.code if agency else None, channel=complaint.channel,
                            category=complaint.category, priority=complaint.priority)
     changes = history(session, complaint.id)
     existing = {c.name: c for c in session.exec(select(SlaClock).where(SlaClock.complaint_id == complaint.id))}

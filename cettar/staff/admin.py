@@ -10,6 +10,8 @@ from sqlmodel import Session, col, select
 from starlette.responses import Response
 
 from cettar.agency.models import Agency
+from cettar.clock import policies as stored_policies
+from cettar.clock.policies import CLOCK_NAMES, SlaPolicy
 from cettar.clock.service import policies
 from cettar.db import SessionDep
 from cettar.errors import FieldError, NotFound
@@ -84,8 +86,34 @@ def staff_reset_second_factor(session: SessionDep, actor: Admin, staff_id: int) 
 def agencies_page(request: Request, session: SessionDep, actor: Admin) -> Response:
     agencies = list(session.exec(select(Agency).order_by(col(Agency.name))))
     context: dict[str, Any] = {"actor": actor, "csrf_token": actor.row.csrf_token if actor.row else "",
-                               "agencies": agencies, "policies": policies()}
+                               "agencies": agencies, "policies": policies(session)}
     return render(request, "staff/admin_agencies.html", context)
+
+
+def _policies_page(request: Request, session: Session, actor: Actor, *, error: str | None = None,
+                   values: dict[str, str] | None = None, status_code: int = 200) -> Response:
+    return render(request, "staff/admin_sla.html", {
+        "actor": actor, "csrf_token": actor.row.csrf_token if actor.row else "", "policies": policies(session),
+        "stored": {p.name for p in session.exec(select(SlaPolicy))}, "clock_names": CLOCK_NAMES,
+        "error": error, "values": values or {},
+    }, status_code=status_code)
+
+
+@router.get("/sla")
+def policies_page(request: Request, session: SessionDep, actor: Admin) -> Response:
+    return _policies_page(request, session, actor)
+
+
+@router.post("/sla")
+async def policy_save(request: Request, session: SessionDep, actor: Admin) -> Response:
+    form = {k: str(v) for k, v in (await request.form()).items()}
+    try:
+        stored_policies.save(session, name=form.get("name", ""), conditions=form,
+                             durations={c: form.get(c, "") for c in CLOCK_NAMES}, actor=actor.label,
+                             enabled=form.get("enabled") == "1")
+    except FieldError as exc:
+        return _policies_page(request, session, actor, error=exc.message, values=form, status_code=422)
+    return RedirectResponse("/staf/admin/sla", status_code=303)
 
 
 @router.post("/dinas/{agency_id}")

@@ -42,3 +42,33 @@ def test_admins_create_and_disable_accounts_and_set_agency_assignment(live_serve
         admin.post(f"/staf/admin/dinas/{dlh.id}", data={"csrf_token": form_token(agencies.text), "active": "1"})
         with session_scope() as session:
             assert session.exec(select(Agency.auto_assign).where(Agency.code == "DLH")).one() is False
+
+
+def test_admins_set_an_sla_policy_and_new_clocks_follow_it(live_server: LiveServer, accounts: dict[Role, Account]) -> None:
+    from sqlalchemy import text
+
+    from cettar.clock.models import SlaClock
+    from cettar.db import get_engine
+    from tests.workbench.test_workbench import complaint, file
+
+    with live_server.client() as admin:
+        sign_in_fully(admin, accounts[Role.ADMIN])
+        page = admin.get("/staf/admin/sla")
+        assert page.status_code == 200 and "sp4n-lapor" in page.text
+        token = form_token(page.text)
+        bad = admin.post("/staf/admin/sla", data={"csrf_token": token, "name": "dlh-cepat", "agency": "DLH",
+                                                  "first_response": "soon", "enabled": "1"})
+        assert bad.status_code == 422 and "first_response" in bad.text
+        good = admin.post("/staf/admin/sla", data={"csrf_token": token, "name": "dlh-cepat", "agency": "DLH",
+                                                   "first_response": "8wh", "enabled": "1"})
+        assert good.status_code == 303 and "dlh-cepat" in admin.get("/staf/admin/sla").text
+    try:
+        fast, usual = (complaint(file("DLH", "Sampah menumpuk di TPS")).id,
+                       complaint(file("DISHUB", "Lampu mati di gang")).id)
+        with session_scope() as session:
+            clocks = {c.complaint_id: c for c in session.exec(select(SlaClock).where(SlaClock.name == "first_response"))}
+        assert clocks[fast].policy == "dlh-cepat" and clocks[fast].allowed_seconds == 8 * 3600
+        assert clocks[usual].policy == "sp4n-lapor" and clocks[usual].allowed_seconds > 8 * 3600
+    finally:
+        with get_engine().begin() as connection:
+            connection.execute(text("DELETE FROM sla_policy"))

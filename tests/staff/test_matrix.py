@@ -55,6 +55,8 @@ MATRIX: list[tuple[str, str, Callable[[Role], int], int]] = [
     ("POST", "/staf/admin/staf", lambda role: 422 if role == Role.ADMIN else FORBIDDEN, REDIRECT),
     ("POST", "/staf/admin/staf/{staff}/aktif", lambda role: REDIRECT if role == Role.ADMIN else FORBIDDEN, REDIRECT),
     ("POST", "/staf/admin/staf/{staff}/reset-2fa", lambda role: REDIRECT if role == Role.ADMIN else FORBIDDEN, REDIRECT),
+    ("GET", "/staf/admin/sla", lambda role: OK if role == Role.ADMIN else FORBIDDEN, REDIRECT),
+    ("POST", "/staf/admin/sla", lambda role: 422 if role == Role.ADMIN else FORBIDDEN, REDIRECT),
     ("GET", "/staf/admin/dinas", lambda role: OK if role == Role.ADMIN else FORBIDDEN, REDIRECT),
     ("POST", "/staf/admin/dinas/{agency}", lambda role: REDIRECT if role == Role.ADMIN else FORBIDDEN, REDIRECT),
     ("POST", "/staf/keluar", lambda role: REDIRECT, REDIRECT),  # last: it ends the session
