@@ -8,6 +8,6 @@ from cettar.intake.models import IntakeRecord
 from cettar.metrics.models import AgencyDay, AgencyRunning
 from cettar.region.models import Region
 from cettar.sources.models import Source, SourceItem
-from cettar.staff.models import ApiToken, Staff, StaffNotice, StaffSession
+from cettar.staff.models import ApiToken, AuditEntry, Staff, StaffNotice, StaffSession
 
-__all__ = ["AgencyDay", "AgencyRunning", "Notification", "SlaClock", "SlaPolicy", "Agency", "Complaint", "ComplaintEvent", "IntakeRecord", "Region", "ReporterContact", "RoutingCorrection", "Source", "SourceItem", "ApiToken", "Staff", "StaffNotice", "StaffSession"]
+__all__ = ["AgencyDay", "AgencyRunning", "Notification", "SlaClock", "SlaPolicy", "Agency", "Complaint", "ComplaintEvent", "IntakeRecord", "Region", "ReporterContact", "RoutingCorrection", "Source", "SourceItem", "ApiToken", "AuditEntry", "Staff", "StaffNotice", "StaffSession"]

@@ -17,7 +17,7 @@ from cettar.db import SessionDep
 from cettar.errors import FieldError, NotFound
 from cettar.staff import service
 from cettar.staff.auth import Actor, require
-from cettar.staff.models import Role, Staff
+from cettar.staff.models import AuditEntry, Role, Staff
 from cettar.types import utcnow
 from cettar.web import render
 
@@ -28,10 +28,11 @@ Admin = Annotated[Actor, Depends(require(Role.ADMIN))]
 def _staff_page(request: Request, session: Session, actor: Actor, *, error: str | None = None,
                 values: dict[str, str] | None = None, status_code: int = 200) -> Response:
     accounts = list(session.exec(select(Staff).order_by(col(Staff.role), col(Staff.email))))
+    trail = list(session.exec(select(AuditEntry).order_by(col(AuditEntry.id).desc()).limit(30)))
     agencies = {a.id: a for a in session.exec(select(Agency).order_by(col(Agency.name)))}
     return render(request, "staff/admin_staff.html", {
         "actor": actor, "csrf_token": actor.row.csrf_token if actor.row else "", "accounts": accounts,
-        "agencies": agencies, "roles": [r.value for r in Role], "error": error, "values": values or {},
+        "agencies": agencies, "roles": [r.value for r in Role], "error": error, "values": values or {}, "trail": trail,
     }, status_code=status_code)
 
 
@@ -48,8 +49,10 @@ def staff_create(request: Request, session: SessionDep, actor: Admin, email: Ann
     try:
         if role not in {r.value for r in Role}:
             raise FieldError("choose a role", field="role", key="choice")
-        service.create_staff(session, email=email, name=name, role=Role(role), password=password,
-                             agency_code=agency or None, now=utcnow())
+        made = service.create_staff(session, email=email, name=name, role=Role(role), password=password,
+                                    agency_code=agency or None, now=utcnow())
+        service.audit(session, actor=actor.label, action="staff.create", target=made.email,
+                      data={"role": role, "agency": agency or None}, now=utcnow())
     except FieldError as exc:
         return _staff_page(request, session, actor, error=exc.message, values=values, status_code=422)
     return RedirectResponse("/staf/admin/staf", status_code=303)
@@ -68,6 +71,8 @@ def staff_toggle(session: SessionDep, actor: Admin, staff_id: int, active: Annot
     if account.id == actor.staff.id and active != "1":
         raise FieldError("you cannot disable your own account", field="active", key="invalid")
     service.set_active(session, staff=account, active=active == "1")
+    service.audit(session, actor=actor.label, action="staff.enable" if active == "1" else "staff.disable",
+                  target=account.email, now=utcnow())
     return RedirectResponse("/staf/admin/staf", status_code=303)
 
 
@@ -79,6 +84,7 @@ def staff_reset_second_factor(session: SessionDep, actor: Admin, staff_id: int) 
     session.add(account)
     assert account.id is not None
     service.end_all_sessions(session, staff_id=account.id)
+    service.audit(session, actor=actor.label, action="staff.reset_second_factor", target=account.email, now=utcnow())
     return RedirectResponse("/staf/admin/staf", status_code=303)
 
 
@@ -108,9 +114,12 @@ def policies_page(request: Request, session: SessionDep, actor: Admin) -> Respon
 async def policy_save(request: Request, session: SessionDep, actor: Admin) -> Response:
     form = {k: str(v) for k, v in (await request.form()).items()}
     try:
-        stored_policies.save(session, name=form.get("name", ""), conditions=form,
-                             durations={c: form.get(c, "") for c in CLOCK_NAMES}, actor=actor.label,
-                             enabled=form.get("enabled") == "1")
+        row = stored_policies.save(session, name=form.get("name", ""), conditions=form,
+                                   durations={c: form.get(c, "") for c in CLOCK_NAMES}, actor=actor.label,
+                                   enabled=form.get("enabled") == "1")
+        service.audit(session, actor=actor.label, action="sla_policy.save", target=row.name,
+                      data={"durations": row.durations, "enabled": row.enabled, "agency": row.agency,
+                            "category": row.category, "priority": row.priority, "channel": row.channel}, now=utcnow())
     except FieldError as exc:
         return _policies_page(request, session, actor, error=exc.message, values=form, status_code=422)
     return RedirectResponse("/staf/admin/sla", status_code=303)
@@ -124,4 +133,6 @@ def agency_update(session: SessionDep, actor: Admin, agency_id: int, active: Ann
         raise NotFound("no such agency")
     agency.active, agency.auto_assign = active == "1", auto_assign == "1"
     session.add(agency)
+    service.audit(session, actor=actor.label, action="agency.update", target=agency.code,
+                  data={"active": agency.active, "auto_assign": agency.auto_assign}, now=utcnow())
     return RedirectResponse("/staf/admin/dinas", status_code=303)

@@ -9,7 +9,9 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Column, UniqueConstraint
+from typing import Any
+
+from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from cettar.types import UTCDateTime, timestamp_field, utcnow
@@ -80,3 +82,16 @@ class StaffNotice(SQLModel, table=True):
     clock: str = Field(default="", max_length=24)
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
     read_at: datetime | None = timestamp_field()
+
+
+class AuditEntry(SQLModel, table=True):
+    """What an admin changed outside complaints (accounts, agencies, policies, sources), by whom."""
+
+    __tablename__ = "audit_entry"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False, index=True))
+    actor: str = Field(max_length=200)
+    action: str = Field(max_length=40)
+    target: str = Field(default="", max_length=300)
+    data: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))

@@ -207,3 +207,10 @@ def staff_for_api_token(session: Session, *, token: str, now: datetime) -> Staff
         row.last_used_at = now
         session.add(row)
     return staff
+
+
+def audit(session: Session, *, actor: str, action: str, target: str, data: dict[str, object] | None = None,
+          now: datetime) -> None:
+    from cettar.staff.models import AuditEntry
+
+    session.add(AuditEntry(at=now, actor=actor, action=action, target=target[:300], data=data))

@@ -42,6 +42,11 @@ def test_admins_create_and_disable_accounts_and_set_agency_assignment(live_serve
         admin.post(f"/staf/admin/dinas/{dlh.id}", data={"csrf_token": form_token(agencies.text), "active": "1"})
         with session_scope() as session:
             assert session.exec(select(Agency.auto_assign).where(Agency.code == "DLH")).one() is False
+        # every change is in the admins' trail, with who made it
+        trail = admin.get("/staf/admin/staf").text
+        for action in ("staff.create baru@dlh.test", "staff.disable baru@dlh.test", "agency.update DLH"):
+            assert action in trail
+        assert "admin@prov.test" in trail
 
 
 def test_admins_set_an_sla_policy_and_new_clocks_follow_it(live_server: LiveServer, accounts: dict[Role, Account]) -> None:
