@@ -101,6 +101,19 @@ def test_an_officer_claims_replies_and_resolves_and_the_citizen_sees_the_reply(
         assert first_response.stopped_at is not None and first_response.status == "met"
 
 
+def test_a_reply_can_start_from_a_template(live_server: LiveServer, accounts: dict[Role, Account]) -> None:
+    from cettar.workbench import service as workbench
+
+    code = file("DISHUB")
+    template = workbench.reply_templates("id")[0]
+    with live_server.client() as client:
+        sign_in_fully(client, accounts[Role.OFFICER])
+        assert template["title"] in client.get(f"/staf/pengaduan/{code}").text
+        assert act(client, code, "reply", message="", template=template["key"]).status_code == 303
+        assert act(client, code, "reply", message="", template="no-such-template").status_code == 422
+    assert [e.public_message for e in events(code) if e.kind == "status" and e.to_status == "responded"] == [template["text"]]
+
+
 def test_asking_the_citizen_pauses_the_clock(live_server: LiveServer, accounts: dict[Role, Account]) -> None:
     code = file("DISHUB")
     with live_server.client() as client:
