@@ -29,11 +29,9 @@ def _page(request: Request, session: SessionDep, actor: Actor, *, error: str | N
     skipped = list(session.exec(select(SourceItem).where(col(SourceItem.outcome).in_([Outcome.SKIPPED, Outcome.ERROR]))
                                 .order_by(col(SourceItem.id).desc()).limit(50)))
     names = {s.id: s.name for s in sources}
-    return render(request, "staff/sources.html", {
-        "actor": actor, "csrf_token": actor.row.csrf_token if actor.row else "", "sources": sources,
-        "disabled": disabled, "skipped": skipped, "names": names, "error": error,
-        "can_edit": actor.role == Role.ADMIN,
-    }, status_code=status_code)
+    return render(request, "staff/sources.html", actor.page(
+        sources=sources, disabled=disabled, skipped=skipped, names=names, error=error, can_edit=actor.role == Role.ADMIN,
+    ), status_code=status_code)
 
 
 @router.get("")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse
@@ -30,10 +30,9 @@ def _staff_page(request: Request, session: Session, actor: Actor, *, error: str 
     accounts = list(session.exec(select(Staff).order_by(col(Staff.role), col(Staff.email))))
     trail = list(session.exec(select(AuditEntry).order_by(col(AuditEntry.id).desc()).limit(30)))
     agencies = {a.id: a for a in session.exec(select(Agency).order_by(col(Agency.name)))}
-    return render(request, "staff/admin_staff.html", {
-        "actor": actor, "csrf_token": actor.row.csrf_token if actor.row else "", "accounts": accounts,
-        "agencies": agencies, "roles": [r.value for r in Role], "error": error, "values": values or {}, "trail": trail,
-    }, status_code=status_code)
+    return render(request, "staff/admin_staff.html", actor.page(
+        accounts=accounts, agencies=agencies, roles=[r.value for r in Role], error=error, values=values or {}, trail=trail,
+    ), status_code=status_code)
 
 
 @router.get("/staf")
@@ -91,18 +90,15 @@ def staff_reset_second_factor(session: SessionDep, actor: Admin, staff_id: int) 
 @router.get("/dinas")
 def agencies_page(request: Request, session: SessionDep, actor: Admin) -> Response:
     agencies = list(session.exec(select(Agency).order_by(col(Agency.name))))
-    context: dict[str, Any] = {"actor": actor, "csrf_token": actor.row.csrf_token if actor.row else "",
-                               "agencies": agencies, "policies": policies(session)}
-    return render(request, "staff/admin_agencies.html", context)
+    return render(request, "staff/admin_agencies.html", actor.page(agencies=agencies, policies=policies(session)))
 
 
 def _policies_page(request: Request, session: Session, actor: Actor, *, error: str | None = None,
                    values: dict[str, str] | None = None, status_code: int = 200) -> Response:
-    return render(request, "staff/admin_sla.html", {
-        "actor": actor, "csrf_token": actor.row.csrf_token if actor.row else "", "policies": policies(session),
-        "stored": {p.name for p in session.exec(select(SlaPolicy))}, "clock_names": CLOCK_NAMES,
-        "error": error, "values": values or {},
-    }, status_code=status_code)
+    return render(request, "staff/admin_sla.html", actor.page(
+        policies=policies(session), stored={p.name for p in session.exec(select(SlaPolicy))}, clock_names=CLOCK_NAMES,
+        error=error, values=values or {},
+    ), status_code=status_code)
 
 
 @router.get("/sla")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from sqlmodel import Session
@@ -48,6 +48,15 @@ class Actor:
     @property
     def role(self) -> Role:
         return Role(self.staff.role)
+
+    @property
+    def csrf_token(self) -> str:
+        """What the pages put in their forms (an API token's request has no session, and needs none)."""
+        return self.row.csrf_token if self.row else ""
+
+    def page(self, **values: Any) -> dict[str, Any]:
+        """The context every staff page starts from: who is signed in, and the forms' CSRF token."""
+        return {"actor": self, "csrf_token": self.csrf_token, **values}
 
     @property
     def label(self) -> str:

@@ -14,7 +14,7 @@ from cettar import ratelimit
 from cettar.db import SessionDep
 from cettar.errors import FieldError
 from cettar.staff import notices, service
-from cettar.staff.auth import COOKIE, Actor, ActorDep, Forbidden, cookie_is_secure, signed_in
+from cettar.staff.auth import COOKIE, ActorDep, Forbidden, cookie_is_secure, signed_in
 from cettar.staff.models import SECOND_FACTOR_REQUIRED, Staff, StaffSession
 from cettar.types import utcnow
 from cettar.web import render
@@ -155,8 +155,7 @@ def logout(request: Request, session: SessionDep, actor: ActorDep) -> Response:
 @router.get("")
 def home(request: Request, session: SessionDep, actor: ActorDep) -> Response:
     assert actor.staff.id is not None
-    return render(request, "staff/home.html", {"actor": actor, "csrf_token": _csrf(actor),
-                                               "notices": notices.unread(session, staff_id=actor.staff.id)})
+    return render(request, "staff/home.html", actor.page(notices=notices.unread(session, staff_id=actor.staff.id)))
 
 
 @router.post("/pemberitahuan/dibaca")
@@ -166,19 +165,15 @@ def notices_read(session: SessionDep, actor: ActorDep) -> Response:
     return RedirectResponse("/staf", status_code=303)
 
 
-def _csrf(actor: Actor) -> str:
-    return actor.row.csrf_token if actor.row else ""
-
-
 @router.get("/sandi")
 def password_form(request: Request, actor: ActorDep) -> Response:
-    return render(request, "staff/password.html", {"actor": actor, "csrf_token": _csrf(actor), "error": None, "done": False})
+    return render(request, "staff/password.html", actor.page(error=None, done=False))
 
 
 @router.post("/sandi")
 def password_change(request: Request, session: SessionDep, actor: ActorDep, current: Annotated[str, Form()] = "",
                     new: Annotated[str, Form()] = "", again: Annotated[str, Form()] = "") -> Response:
-    context = {"actor": actor, "csrf_token": _csrf(actor), "done": False}
+    context = actor.page(done=False)
     if new != again:
         return render(request, "staff/password.html", {**context, "error": "staff.password.mismatch"}, status_code=422)
     try:

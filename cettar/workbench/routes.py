@@ -52,10 +52,6 @@ def _agency_for(session: Session, actor: Actor, request: Request) -> Agency | No
     return agency
 
 
-def _context(actor: Actor, **values: Any) -> dict[str, Any]:
-    return {"actor": actor, "csrf_token": actor.row.csrf_token if actor.row else "", **values}
-
-
 def _queue_context(session: Session, actor: Actor, request: Request) -> dict[str, Any]:
     agency = _agency_for(session, actor, request)
     filters = _filters(request)
@@ -71,7 +67,7 @@ def _queue_context(session: Session, actor: Actor, request: Request) -> dict[str
                 ahead = c.due_at >= now
                 span = calendar.working_time_between(*((now, c.due_at) if ahead else (c.due_at, now)))
                 remaining[c.id] = round(span.total_seconds() / 3600 * (1 if ahead else -1), 1)
-    return _context(actor, agency=agency, filters=filters, page=page, now=now, assignees=assignees,
+    return actor.page(agency=agency, filters=filters, page=page, now=now, assignees=assignees,
                     agencies=agencies, query=request.url.query, remaining=remaining)
 
 
@@ -110,7 +106,7 @@ def _complaint_context(session: Session, actor: Actor, complaint: Complaint, req
                        error: str | None = None) -> dict[str, Any]:
     agency = session.get(Agency, complaint.agency_id) if complaint.agency_id else None
     assignee = session.get(Staff, complaint.assignee_id) if complaint.assignee_id else None
-    return _context(actor, complaint=complaint, agency=agency, assignee=assignee,
+    return actor.page(complaint=complaint, agency=agency, assignee=assignee,
                     events=service.timeline(session, complaint), sources=service.sources_of(session, complaint),
                     similar=service.similar_open(session, complaint), agencies=agency_service.list_active(session),
                     colleagues=service.staff_of_agency(session, complaint.agency_id),
@@ -193,7 +189,7 @@ def triage_page(request: Request, session: SessionDep, actor: TriageDesk) -> Res
     page_number = request.query_params.get("page", "1")
     page = service.triage_desk(session, page=int(page_number) if page_number.isdigit() else 1)
     names = {a.code: a.name for a in agency_service.list_active(session)}
-    return render(request, "staff/triage.html", _context(actor, page=page, names=names,
+    return render(request, "staff/triage.html", actor.page(page=page, names=names,
                                                          agencies=agency_service.list_active(session)))
 
 
@@ -201,7 +197,7 @@ def triage_page(request: Request, session: SessionDep, actor: TriageDesk) -> Res
 def escalated_page(request: Request, session: SessionDep, actor: Governor) -> Response:
     page_number = request.query_params.get("page", "1")
     page = service.escalated(session, page=int(page_number) if page_number.isdigit() else 1)
-    return render(request, "staff/escalated.html", _context(actor, page=page, now=utcnow(), assignees={}, remaining={},
+    return render(request, "staff/escalated.html", actor.page(page=page, now=utcnow(), assignees={}, remaining={},
                                                             query=request.url.query))
 
 
