@@ -32,7 +32,7 @@ from cettar.region import service as region_service
 from cettar.settings import get_settings
 from cettar.sources.models import Health, Outcome, Source, SourceItem, SourceKind
 from ingest import IncomingComplaint
-from ingest.feeds import FeedItem, item_key, parse_feed
+from ingest.feeds import FeedItem, content_fingerprint, item_key, parse_feed
 from ingest.fetch import Fetched, fetch
 from ingest.incoming import Contact
 from ingest.relevance import judge
@@ -348,8 +348,6 @@ def _take_feed_item(session: Session, source: Source, item: FeedItem, *, now: da
 
 
 def _post_item(source_id: int, post: Post, outcome: Outcome, reason: str = "", complaint_id: int | None = None) -> SourceItem:
-    from ingest.feeds import content_fingerprint
-
     return SourceItem(source_id=source_id, item_key=item_key("x", post.id), fingerprint=content_fingerprint("", post.text),
                       complaint_id=complaint_id, outcome=outcome, reason=reason[:500], title=post.text[:120],
                       link=post.url, published_at=post.created_at)

@@ -34,12 +34,16 @@ Supervisor = Annotated[Actor, Depends(require(Role.SUPERVISOR, Role.ADMIN))]
 Governor = Annotated[Actor, Depends(require(Role.GOVERNOR, Role.ADMIN))]
 
 
+def _page_number(request: Request) -> int:
+    page = request.query_params.get("page", "1")
+    return int(page) if page.isdigit() else 1
+
+
 def _filters(request: Request) -> service.QueueFilter:
     q = request.query_params
-    page = q.get("page", "1")
     return service.QueueFilter(status=q.get("status", ""), channel=q.get("channel", ""), district=q.get("district", ""),
                                category=q.get("category", ""), mine=q.get("mine") == "1", breached=q.get("breached") == "1",
-                               search=q.get("q", "")[:200], page=int(page) if page.isdigit() else 1)
+                               search=q.get("q", "")[:200], page=_page_number(request))
 
 
 def _agency_for(session: Session, actor: Actor, request: Request) -> Agency | None:
@@ -186,8 +190,7 @@ async def complaint_action(request: Request, session: SessionDep, actor: ActorDe
 
 @router.get("/staf/triase")
 def triage_page(request: Request, session: SessionDep, actor: TriageDesk) -> Response:
-    page_number = request.query_params.get("page", "1")
-    page = service.triage_desk(session, page=int(page_number) if page_number.isdigit() else 1)
+    page = service.triage_desk(session, page=_page_number(request))
     names = {a.code: a.name for a in agency_service.list_active(session)}
     return render(request, "staff/triage.html", actor.page(page=page, names=names,
                                                          agencies=agency_service.list_active(session)))
@@ -195,8 +198,7 @@ def triage_page(request: Request, session: SessionDep, actor: TriageDesk) -> Res
 
 @router.get("/staf/eskalasi")
 def escalated_page(request: Request, session: SessionDep, actor: Governor) -> Response:
-    page_number = request.query_params.get("page", "1")
-    page = service.escalated(session, page=int(page_number) if page_number.isdigit() else 1)
+    page = service.escalated(session, page=_page_number(request))
     return render(request, "staff/escalated.html", actor.page(page=page, now=utcnow(), assignees={}, remaining={},
                                                             query=request.url.query))
 

@@ -80,6 +80,16 @@ class QueuePage:
     warned_ids: set[int]
 
 
+def _paginate(session: Session, query: Any, page: int, *order: Any) -> tuple[list[Complaint], int, int, int]:
+    """One page of ``query`` in ``order``: (rows, total, the page shown, pages); a page number out of
+    range shows the nearest page."""
+    total = session.exec(select(func.count()).select_from(query.subquery())).one()
+    pages = max(1, (total + PAGE_SIZE - 1) // PAGE_SIZE)
+    page = min(max(page, 1), pages)
+    rows = list(session.exec(query.order_by(*order).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)))
+    return rows, total, page, pages
+
+
 def queue(session: Session, actor: Actor, filters: QueueFilter, *, agency_id: int | None = None) -> QueuePage:
     """An agency's open complaints, nearest SLA deadline first (no deadline last)."""
     agency_id = agency_id if actor.role not in AGENCY_ROLES else actor.staff.agency_id
@@ -105,11 +115,8 @@ def queue(session: Session, actor: Actor, filters: QueueFilter, *, agency_id: in
         term = f"%{filters.search.strip().lower()}%"
         query = query.where(or_(func.lower(Complaint.text).like(term), func.lower(Complaint.title).like(term),
                                 func.lower(Complaint.tracking_code).like(term)))
-    total = session.exec(select(func.count()).select_from(query.subquery())).one()
-    pages = max(1, (total + PAGE_SIZE - 1) // PAGE_SIZE)
-    page = min(max(filters.page, 1), pages)
-    rows = list(session.exec(query.order_by(col(Complaint.due_at).is_(None), col(Complaint.due_at), col(Complaint.id))
-                             .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)))
+    rows, total, page, pages = _paginate(session, query, filters.page, col(Complaint.due_at).is_(None),
+                                         col(Complaint.due_at), col(Complaint.id))
     ids = [r.id for r in rows]
     flags = session.exec(select(SlaClock.complaint_id, SlaClock.status, SlaClock.warned_at)
                          .where(col(SlaClock.complaint_id).in_(ids), col(SlaClock.stopped_at).is_(None))).all()
@@ -122,19 +129,13 @@ def escalated(session: Session, *, page: int = 1) -> QueuePage:
     """The governor's staff queue: open complaints whose breach was escalated, oldest escalation first."""
     escalated_ids = select(SlaClock.complaint_id).where(col(SlaClock.escalated_at).is_not(None), col(SlaClock.stopped_at).is_(None))
     query = select(Complaint).where(col(Complaint.id).in_(escalated_ids), col(Complaint.status).in_(sorted(OPEN_STATUSES)))
-    total = session.exec(select(func.count()).select_from(query.subquery())).one()
-    pages = max(1, (total + PAGE_SIZE - 1) // PAGE_SIZE)
-    page = min(max(page, 1), pages)
-    rows = list(session.exec(query.order_by(col(Complaint.due_at), col(Complaint.id)).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)))
+    rows, total, page, pages = _paginate(session, query, page, col(Complaint.due_at), col(Complaint.id))
     return QueuePage(rows, total, page, pages, {c.id for c in rows if c.id is not None}, set())
 
 
 def triage_desk(session: Session, *, page: int = 1) -> QueuePage:
     query = select(Complaint).where(Complaint.status == Status.TRIAGE)
-    total = session.exec(select(func.count()).select_from(query.subquery())).one()
-    pages = max(1, (total + PAGE_SIZE - 1) // PAGE_SIZE)
-    page = min(max(page, 1), pages)
-    rows = list(session.exec(query.order_by(col(Complaint.received_at)).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)))
+    rows, total, page, pages = _paginate(session, query, page, col(Complaint.received_at))
     return QueuePage(rows, total, page, pages, set(), set())
 
 
