@@ -85,6 +85,14 @@ def db_upgrade() -> None:
     click.echo(f"Migrating {_safe_url(url)} ...")
     upgrade(url)
     click.echo("Database is up to date.")
+    from cettar.db import fetch_all, session_scope
+    from cettar.metrics import rollup
+    from cettar.types import utcnow
+
+    with session_scope() as session:  # the roll-up is derived: rebuild it when a migration emptied it
+        if fetch_all(session, "SELECT 1 FROM complaint LIMIT 1") and not fetch_all(session, "SELECT 1 FROM agency_day LIMIT 1"):
+            click.echo("Rebuilding the metrics roll-up from the complaints ...")
+            rollup.refresh_days(session, days=rollup.all_days(session), now=utcnow())
 
 
 def _safe_url(url: str) -> str:
@@ -95,7 +103,9 @@ def _safe_url(url: str) -> str:
 
 @main.command("seed-demo")
 @click.option("--no-complaints", is_flag=True, help="Load regions and agencies only.")
-def seed_demo(no_complaints: bool) -> None:
+@click.option("--history/--no-history", default=False, show_default=True,
+              help="Also load the real Surabaya history of 2022-01 … 2023-03 (about 10,800 complaints, no texts).")
+def seed_demo(no_complaints: bool, history: bool) -> None:
     """Load the East Java regions, the Surabaya agencies and a few sample complaints (idempotent)."""
     from cettar.db import session_scope
     from cettar.demo import seed_demo as seed
@@ -106,6 +116,41 @@ def seed_demo(no_complaints: bool) -> None:
     base = get_settings().public_base_url
     for code in result.complaints:
         click.echo(f"  sample complaint {code}: {base}/lacak/{code}")
+    if history:
+        _load_history()
+
+
+def _load_history(batch_size: int = 500) -> None:
+    from cettar import history
+    from cettar.db import session_scope
+    from cettar.metrics import rollup
+    from cettar.types import utcnow
+
+    started = time.monotonic()
+    rows = list(history.read())
+    zone = get_settings().zone
+    now = utcnow()
+    totals = history.BatchResult()
+    with session_scope() as session:
+        directory = history.Directory.read(session, {r.agency for r in rows})
+    click.echo(f"History: {len(rows)} Surabaya complaints of {rows[0].submitted_at:%Y-%m} … {rows[-1].submitted_at:%Y-%m}")
+    for first in range(0, len(rows), batch_size):
+        batch = rows[first:first + batch_size]
+        with session_scope() as session:
+            done = history.load_batch(session, batch, directory=directory, now=now)
+        for name in ("created", "existing", "unknown_agency"):
+            setattr(totals, name, getattr(totals, name) + getattr(done, name))
+        click.echo(f"  {first + len(batch):>6} / {len(rows)}  ({totals.created} new, {totals.existing} already there)"
+                   f"  {time.monotonic() - started:5.1f} s", err=True)
+    if totals.created:
+        with session_scope() as session:
+            settled = history.settle_past_breaches(session, now=now)
+            days = {r.submitted_at.astimezone(zone).date() for r in rows}
+            written = rollup.refresh_days(session, days=days, now=now)
+        click.echo(f"  roll-up: {len(days)} days, {written} rows; {settled} past breaches recorded at their deadlines")
+    if totals.unknown_agency:
+        click.echo(f"  {totals.unknown_agency} complaints name an agency the directory does not have: they wait at triage")
+    click.echo(f"History loaded in {time.monotonic() - started:.1f} s: {totals.created} new, {totals.existing} already there.")
 
 
 @main.group()
@@ -278,7 +323,8 @@ def _raise_stop(_signum: int, _frame: FrameType | None) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--no-demo", is_flag=True, help="Do not load the demo data.")
-def up(host: str, port: int, no_demo: bool) -> None:
+@click.option("--no-history", is_flag=True, help="Load the demo without the real Surabaya history.")
+def up(host: str, port: int, no_demo: bool, no_history: bool) -> None:
     """Everything on one machine: migrate, seed the demo, then run Redis (embedded unless
     CETTAR_REDIS_URL is set), the web server, a worker and the scheduler. Ctrl-C stops them all."""
     from cettar import queue
@@ -302,7 +348,7 @@ def up(host: str, port: int, no_demo: bool) -> None:
     ctx = click.get_current_context()
     ctx.invoke(db_upgrade)
     if not no_demo:
-        ctx.invoke(seed_demo, no_complaints=False)
+        ctx.invoke(seed_demo, no_complaints=False, history=not no_history)
 
     command = [sys.executable, "-m", "cettar"]
     children = {

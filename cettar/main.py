@@ -21,6 +21,8 @@ from cettar import __version__
 from cettar.agency import service as agency_service
 from cettar.agency.models import AgencyPublic
 from cettar.complaint.routes import router as complaint_router
+from cettar.dashboard.routes import api as metrics_api
+from cettar.dashboard.routes import router as dashboard_router
 from cettar.db import SessionDep
 from cettar.errors import DomainError, FieldError, RateLimited
 from cettar.i18n import language_of, translate
@@ -156,6 +158,8 @@ def create_app() -> FastAPI:
     app.include_router(sources_router)
     app.include_router(workbench_router)
     app.include_router(workbench_api)
+    app.include_router(dashboard_router)
+    app.include_router(metrics_api)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
 
     @app.get("/api/v1/regions", response_model=list[RegionPublic], tags=["directory"])

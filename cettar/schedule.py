@@ -27,7 +27,7 @@ def periodic_jobs(settings: Settings) -> list[PeriodicJob]:
     return [
         PeriodicJob(intake_jobs.sweep_intake, settings.intake_sweep_interval),
         PeriodicJob(clock_jobs.sweep_clocks, settings.sla_sweep_interval),
-        PeriodicJob(clock_jobs.refresh_rollup, settings.sla_sweep_interval),
+        PeriodicJob(clock_jobs.refresh_rollup, settings.rollup_interval),
         PeriodicJob(clock_jobs.deliver_notifications, settings.notify_interval),
         PeriodicJob(source_jobs.poll_due_sources, settings.ingest_schedule_interval),
     ]

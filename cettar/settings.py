@@ -38,6 +38,8 @@ class Settings(BaseSettings):
     intake_sweep_interval: int = Field(default=30, description="seconds between sweeps of unprocessed intake")
     sla_sweep_interval: int = Field(default=300, description="seconds between SLA sweeps")
     notify_interval: int = Field(default=60, ge=5, description="seconds between deliveries of due SLA notifications")
+    rollup_interval: int = Field(default=30, ge=5, description="seconds between refreshes of the metrics roll-up")
+    dashboard_min_sample: int = Field(default=10, ge=1, description="answered complaints an agency needs to be ranked")
     sla_escalate_after_hours: float = Field(default=8, ge=0, description="working hours from a breach to escalation")
     ingest_poll_interval: int = Field(default=900, ge=30, description="seconds between polls of a new source")
     ingest_schedule_interval: int = Field(default=60, ge=5, description="seconds between looks for sources due")

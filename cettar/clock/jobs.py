@@ -20,12 +20,13 @@ def sweep_clocks() -> dict[str, int]:
 
 
 def refresh_rollup() -> int:
-    """Recompute the roll-up days of whatever changed in the last two sweep intervals (overlapping
-    windows: a change is never missed, and recomputing a day twice gives the same rows)."""
+    """Recompute the roll-up days of whatever changed in the last two roll-up intervals (overlapping
+    windows: a change is never missed, and recomputing a day twice gives the same rows). Every
+    CETTAR_ROLLUP_INTERVAL seconds, so a complaint answered now shows on the dashboard within a minute."""
     from cettar.metrics import rollup
 
     now = utcnow()
-    look_back = timedelta(seconds=2 * get_settings().sla_sweep_interval + 60)
+    look_back = timedelta(seconds=2 * get_settings().rollup_interval + 60)
     with session_scope() as session:
         return rollup.refresh_days(session, days=rollup.changed_days(session, since=now - look_back), now=now)
 

@@ -18,6 +18,7 @@ from sla.calendar import WorkingCalendar
 from sla.clock import ClockSpec, ClockState, ClockStatus, StatusChange, clock_state
 from sla.policy import DEFAULT_POLICIES, Policy, choose_policy
 
+POLICIES_KEY = "cettar.sla_policies"
 STORED_STATUS = {
     ClockStatus.RUNNING: "running",
     ClockStatus.PAUSED: "paused",
@@ -27,9 +28,13 @@ STORED_STATUS = {
 
 
 def policies(session: Session | None = None) -> tuple[Policy, ...]:
-    """The policies in force: those admins stored (cettar.clock.policies), then the defaults."""
+    """The policies in force: those admins stored (cettar.clock.policies), then the defaults. A
+    batch that writes many complaints in one transaction may read them once and keep them in
+    ``session.info[POLICIES_KEY]``."""
     if session is None:
         return DEFAULT_POLICIES
+    if POLICIES_KEY in session.info:
+        return session.info[POLICIES_KEY]  # type: ignore[no-any-return]
     from cettar.clock import policies as stored
 
     return stored.in_force(session)
@@ -51,6 +56,18 @@ def _warn_at(spec: ClockSpec, state: ClockState, calendar: WorkingCalendar) -> d
     if spec.duration.counts_working_time():
         return calendar.add_working_time(state.started_at, threshold)
     return state.started_at + threshold
+
+
+def deadline_from(session: Session, *, complaint: Complaint, clock: str, started_at: datetime) -> datetime | None:
+    """The deadline of the complaint's ``clock`` if it starts at ``started_at`` and is not paused:
+    what ``refresh`` would store for it (for an import that needs to know ahead)."""
+    agency = session.get(Agency, complaint.agency_id) if complaint.agency_id else None
+    policy = choose_policy(policies(session), agency=agency.code if agency else None, channel=complaint.channel,
+                           category=complaint.category, priority=complaint.priority)
+    spec = next((c for c in policy.clocks if c.name == clock), None)
+    if spec is None:
+        return None
+    return spec.duration.deadline(deployment_calendar(agency.code if agency else None), started_at)
 
 
 def refresh(session: Session, *, complaint: Complaint, now: datetime) -> list[SlaClock]:

@@ -18,6 +18,7 @@ class Channel(StrEnum):
     API = "api"
     NEWS = "news"
     SOCIAL = "social"
+    HISTORY = "history"  # imported from a past system (cettar seed-demo --history)
 
 
 class Privacy(StrEnum):

@@ -56,6 +56,11 @@ STAGE_COLUMN: dict[Status, str] = {
     S.REOPENED: "reopened_at",
 }
 
+# An import that writes a complaint's whole known history at once sets this in ``session.info`` and
+# refreshes the clocks itself after the last step: they are derived from the complete history, so
+# deriving them once gives the clocks that deriving them after every step gives.
+DEFER_CLOCKS = "cettar.defer_clock_refresh"
+
 OPEN_STATUSES = frozenset(set(Status) - {S.RESOLVED, S.CLOSED, S.REJECTED})
 
 
@@ -91,7 +96,7 @@ def record_event(
         data=data,
     )
     session.add(event)
-    if to_status is not None:  # the SLA clocks are read from these events
+    if to_status is not None and not session.info.get(DEFER_CLOCKS):  # the SLA clocks are read from these events
         clock_service.refresh(session, complaint=complaint, now=now)
     return event
 

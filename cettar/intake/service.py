@@ -64,11 +64,13 @@ def find_by_source(session: Session, *, source: str, external_id: str) -> Compla
     return session.exec(query).first()
 
 
-def file_complaint(session: Session, *, incoming: IncomingComplaint, now: datetime) -> Filed:
+def file_complaint(session: Session, *, incoming: IncomingComplaint, now: datetime, route: bool = True) -> Filed:
     """Store the complaint, its contact, its first event and its outbox row in the caller's
     transaction, and send the processing job once that transaction commits.
 
-    Filing the same ``(source, external_id)`` again returns the first complaint unchanged.
+    Filing the same ``(source, external_id)`` again returns the first complaint unchanged. With
+    ``route=False`` (an import whose routing is already known) the outbox row is stored as
+    processed and no job is sent: the caller routes the complaint in the same transaction.
     """
     existing = find_by_source(session, source=incoming.source, external_id=incoming.external_id)
     if existing is not None:
@@ -120,9 +122,11 @@ def file_complaint(session: Session, *, incoming: IncomingComplaint, now: dateti
         session, complaint, kind="status", actor_type=ActorType.CITIZEN, now=now,
         to_status=Status.RECEIVED, data={"channel": incoming.channel},
     )
-    session.add(IntakeRecord(complaint_id=complaint.id, created_at=now, enqueued_at=now, sends=1))
+    session.add(IntakeRecord(complaint_id=complaint.id, created_at=now, enqueued_at=now, sends=1,
+                             processed_at=None if route else now))
     session.flush()
-    enqueue_after_commit(session, INTAKE_QUEUE, PROCESS_JOB, complaint.id)
+    if route:
+        enqueue_after_commit(session, INTAKE_QUEUE, PROCESS_JOB, complaint.id)
     return Filed(complaint, created=True, access_secret=secret)
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, UniqueConstraint
+from sqlalchemy import JSON, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from cettar.types import UTCDateTime
@@ -53,27 +53,47 @@ class _AgencyPeriod(SQLModel):
     responses: int = 0
     responded_within_sla: int = 0
     breaches: int = 0
+    finished: int = 0  # resolved or closed (as of the refresh)
+    finished_first_time: int = 0  # ... and never reopened
+    public_responses: int = 0  # with at least one public answer from staff
+    resolutions: int = 0  # resolution clocks stopped by a resolution (not by an automatic closing)
+    resolved_within_sla: int = 0
     first_response_histogram: dict[str, int] = Field(default_factory=dict, sa_type=JSON, nullable=False)
     resolution_histogram: dict[str, int] = Field(default_factory=dict, sa_type=JSON, nullable=False)
     refreshed_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
 
 
-COUNTED = ("received", "routed", "resolved", "reopened", "responses", "responded_within_sla", "breaches")
+COUNTED = ("received", "routed", "resolved", "reopened", "responses", "responded_within_sla", "breaches",
+           "finished", "finished_first_time", "public_responses", "resolutions", "resolved_within_sla")
+# what a day row is split by, so the dashboard can filter; '' where a complaint has none
+SLICE = ("region_code", "district_code", "channel", "category", "confidential")
 HISTOGRAMS = ("first_response_histogram", "resolution_histogram")
 
 
 class AgencyDay(_AgencyPeriod, table=True):
+    """One agency's complaints received (and clocks started) on one local day, split by the
+    dashboard's filters: region, district, channel, category and whether it is confidential (the
+    public figures leave those out). Unfiltered figures read the running totals instead."""
+
     __tablename__ = "agency_day"
-    __table_args__ = (UniqueConstraint("agency_key", "day"),)
+    __table_args__ = (
+        UniqueConstraint("day", "agency_key", "region_code", "district_code", "channel", "category", "confidential"),
+        Index("ix_agency_day_agency_key_day", "agency_key", "day"),
+    )
 
     day: str = Field(max_length=10, index=True)  # local date, ISO
+    region_code: str = Field(default="", max_length=32)
+    district_code: str = Field(default="", max_length=32)
+    channel: str = Field(default="", max_length=10)
+    category: str = Field(default="", max_length=40)
+    confidential: bool = False
     # complaints received that day and still open when the row was refreshed: the backlog by age
     # is read from these, not from the complaint table
     still_open: int = 0
 
 
 class AgencyRunning(_AgencyPeriod, table=True):
-    """Running totals: an agency's AgencyDay rows summed from the first day up to and including
+    """Running totals: an agency's AgencyDay rows (every slice) summed from the first day up to and including
     ``day`` (histograms merged). Any period is then the difference of two rows per agency — the
     last one on or before its end and the last one before its start — so a year costs what a
     day costs."""

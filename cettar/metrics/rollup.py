@@ -9,7 +9,6 @@ the days of whatever changed since its last look-back window.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -35,6 +34,71 @@ def _open_statuses_sql() -> str:
     return ", ".join(f"'{status.value}'" for status in sorted(OPEN_STATUSES))
 
 
+SliceKey = tuple[int, str, str, str, str, bool]  # agency key, then SLICE's values
+_DIMENSIONS = ("COALESCE(c.region_code, '')", "COALESCE(c.district_code, '')", "c.channel", "COALESCE(c.category, '')",
+               "CASE WHEN c.privacy = 'confidential' THEN 1 ELSE 0 END")
+_GROUP = ", ".join(_DIMENSIONS)
+
+
+def _key(agency_id: int | None, region: str, district: str, channel: str, category: str, confidential: Any) -> SliceKey:
+    return (agency_id or 0, region, district, channel, category, bool(confidential))
+
+
+def _day_rows(session: Session, day: date, now: datetime) -> dict[SliceKey, AgencyDay]:
+    """The roll-up rows of one local day, computed from the complaints and clocks themselves."""
+    start, end = _bounds(day)
+    rows: dict[SliceKey, AgencyDay] = {}
+
+    def row(key: SliceKey) -> AgencyDay:
+        if key not in rows:
+            agency_key, region, district, channel, category, confidential = key
+            rows[key] = AgencyDay(agency_key=agency_key, day=day.isoformat(), region_code=region, district_code=district,
+                                  channel=channel, category=category, confidential=confidential, refreshed_at=now)
+        return rows[key]
+
+    finished = "c.status IN ('resolved', 'closed')"
+    for (agency_id, *dims, received, routed, resolved, reopened, still_open, done, first_time,
+         public) in fetch_all(session, f"""
+            SELECT c.agency_id, {_GROUP}, COUNT(*), COUNT(c.dispositioned_at), COUNT(c.resolved_at), COUNT(c.reopened_at),
+                   SUM(CASE WHEN c.status IN ({_open_statuses_sql()}) THEN 1 ELSE 0 END),
+                   SUM(CASE WHEN {finished} THEN 1 ELSE 0 END),
+                   SUM(CASE WHEN {finished} AND c.reopened_at IS NULL THEN 1 ELSE 0 END),
+                   SUM(CASE WHEN EXISTS (SELECT 1 FROM complaint_event e WHERE e.complaint_id = c.id
+                                         AND e.actor_type = 'staff' AND e.public_message IS NOT NULL) THEN 1 ELSE 0 END)
+            FROM complaint c WHERE c.received_at >= :start AND c.received_at < :end
+            GROUP BY c.agency_id, {_GROUP}""", start=start, end=end):
+        r = row(_key(agency_id, *dims))
+        r.received, r.routed, r.resolved, r.reopened = received, routed, resolved, reopened
+        r.still_open, r.finished, r.finished_first_time, r.public_responses = (
+            int(still_open or 0), int(done or 0), int(first_time or 0), int(public or 0))
+    first, resolution = "k.name = 'first_response'", "k.name = 'resolution'"
+    for agency_id, *dims, responses, met, breaches, resolutions, resolved_met in fetch_all(session, f"""
+            SELECT k.agency_id, {_GROUP},
+                   SUM(CASE WHEN {first} AND k.stopped_at IS NOT NULL THEN 1 ELSE 0 END),
+                   SUM(CASE WHEN {first} AND k.stopped_at IS NOT NULL AND k.status = 'met' THEN 1 ELSE 0 END),
+                   SUM(CASE WHEN {first} AND k.status = 'breached' THEN 1 ELSE 0 END),
+                   SUM(CASE WHEN {resolution} AND k.stopped_at IS NOT NULL AND c.resolved_at IS NOT NULL THEN 1 ELSE 0 END),
+                   SUM(CASE WHEN {resolution} AND k.stopped_at IS NOT NULL AND c.resolved_at IS NOT NULL
+                            AND k.status = 'met' THEN 1 ELSE 0 END)
+            FROM sla_clock k JOIN complaint c ON c.id = k.complaint_id
+            WHERE k.name IN ('first_response', 'resolution') AND k.started_at >= :start AND k.started_at < :end
+            GROUP BY k.agency_id, {_GROUP}""", start=start, end=end):
+        r = row(_key(agency_id, *dims))
+        r.responses, r.responded_within_sla, r.breaches = int(responses or 0), int(met or 0), int(breaches or 0)
+        r.resolutions, r.resolved_within_sla = int(resolutions or 0), int(resolved_met or 0)
+    for agency_id, *dims, name, bucket, count in fetch_all(session, f"""
+            SELECT k.agency_id, {_GROUP}, k.name, {BUCKET_SQL.replace("elapsed_seconds", "k.elapsed_seconds")} AS bucket,
+                   COUNT(*)
+            FROM sla_clock k JOIN complaint c ON c.id = k.complaint_id
+            WHERE k.name IN ('first_response', 'resolution') AND k.stopped_at IS NOT NULL
+              AND k.started_at >= :start AND k.started_at < :end
+            GROUP BY k.agency_id, {_GROUP}, k.name, bucket""", start=start, end=end):
+        r = row(_key(agency_id, *dims))
+        histogram = r.first_response_histogram if name == "first_response" else r.resolution_histogram
+        histogram[str(bucket)] = count
+    return rows
+
+
 def refresh_days(session: Session, *, days: Iterable[date], now: datetime) -> int:
     """Recompute the given local days and the running totals after them; returns the day rows written."""
     written = 0
@@ -45,47 +109,9 @@ def refresh_days(session: Session, *, days: Iterable[date], now: datetime) -> in
         # BEGIN IMMEDIATE already serialises writers)
         fetch_all(session, "SELECT pg_advisory_xact_lock(:key)", key=ROLLUP_LOCK)
     for day in days:
-        start, end = _bounds(day)
-        rows: dict[int, AgencyDay] = {}
-
-        def row(agency_id: int | None) -> AgencyDay:
-            key = agency_id or 0
-            if key not in rows:
-                rows[key] = AgencyDay(agency_key=key, day=day.isoformat(), refreshed_at=now)
-            return rows[key]
-
-        for agency_id, received, routed, resolved, reopened, still_open in fetch_all(session, f"""
-                SELECT agency_id, COUNT(*), COUNT(dispositioned_at), COUNT(resolved_at), COUNT(reopened_at),
-                       SUM(CASE WHEN status IN ({_open_statuses_sql()}) THEN 1 ELSE 0 END)
-                FROM complaint WHERE received_at >= :start AND received_at < :end GROUP BY agency_id""",
-                start=start, end=end):
-            r = row(agency_id)
-            r.received, r.routed, r.resolved, r.reopened = received, routed, resolved, reopened
-            r.still_open = int(still_open or 0)
-        for agency_id, stopped, met, breaches in fetch_all(session, """
-                SELECT agency_id, COUNT(stopped_at),
-                       SUM(CASE WHEN stopped_at IS NOT NULL AND status = 'met' THEN 1 ELSE 0 END),
-                       SUM(CASE WHEN status = 'breached' THEN 1 ELSE 0 END)
-                FROM sla_clock WHERE name = 'first_response' AND started_at >= :start AND started_at < :end
-                GROUP BY agency_id""", start=start, end=end):
-            r = row(agency_id)
-            r.responses, r.responded_within_sla, r.breaches = stopped, int(met or 0), int(breaches or 0)
-        histograms: dict[tuple[int, str], dict[str, int]] = defaultdict(dict)
-        for agency_id, name, bucket, count in fetch_all(session, f"""
-                SELECT agency_id, name, {BUCKET_SQL} AS bucket, COUNT(*)
-                FROM sla_clock
-                WHERE name IN ('first_response', 'resolution') AND stopped_at IS NOT NULL
-                  AND started_at >= :start AND started_at < :end
-                GROUP BY agency_id, name, bucket""", start=start, end=end):
-            histograms[(agency_id or 0, name)][str(bucket)] = count
-        for (key, name), histogram in histograms.items():
-            r = row(key or None)
-            if name == "first_response":
-                r.first_response_histogram = histogram
-            else:
-                r.resolution_histogram = histogram
+        rows = _day_rows(session, day, now)
         before = session.exec(select(AgencyDay.agency_key).where(AgencyDay.day == day.isoformat())).all()
-        for key in {*before, *rows}:
+        for key in {*before, *(k[0] for k in rows)}:
             changed_from.setdefault(key, day.isoformat())
         session.execute(delete(AgencyDay).where(AgencyDay.day == day.isoformat()))  # type: ignore[arg-type]
         session.add_all(rows.values())
@@ -112,18 +138,21 @@ def _refresh_running(session: Session, agency_key: int, first: str, *, now: date
     days = session.exec(select(AgencyDay).where(AgencyDay.agency_key == agency_key, col(AgencyDay.day) >= first)
                         .order_by(col(AgencyDay.day))).all()
     session.execute(delete(AgencyRunning).where(col(AgencyRunning.agency_key) == agency_key, col(AgencyRunning.day) >= first))
-    running = []
-    for day_row in days:
+    running: list[AgencyRunning] = []
+    for day_row in days:  # several slices a day: one running row per day, after its last slice
         for name in COUNTED:
             totals[name] += getattr(day_row, name)
         for name in HISTOGRAMS:
             histograms[name] = add_histograms(histograms[name], getattr(day_row, name))
-        row = AgencyRunning(agency_key=agency_key, day=day_row.day, refreshed_at=now)
+        if running and running[-1].day == day_row.day:
+            row = running[-1]
+        else:
+            row = AgencyRunning(agency_key=agency_key, day=day_row.day, refreshed_at=now)
+            running.append(row)
         for name, value in totals.items():
             setattr(row, name, value)
         for name, histogram in histograms.items():
             setattr(row, name, dict(histogram))
-        running.append(row)
     session.add_all(running)
     session.flush()
 

@@ -55,7 +55,7 @@ class AgencyMetrics:
         return self.reopened / self.resolved if self.resolved else None
 
 
-def _percentile(histogram: dict[int, int], share: float) -> float | None:
+def histogram_percentile(histogram: dict[int, int], share: float) -> float | None:
     """Nearest-rank percentile of a roll-up histogram, as hours (the bucket's middle)."""
     total = sum(histogram.values())
     if not total:
@@ -69,7 +69,7 @@ def _percentile(histogram: dict[int, int], share: float) -> float | None:
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def _running_totals(session: Session, day: str, *, before: bool) -> dict[int, AgencyRunning]:
+def running_totals(session: Session, day: str, *, before: bool) -> dict[int, AgencyRunning]:
     """Each agency's last running-total row on or before ``day`` (strictly before with ``before``):
     one backward step on the (agency_key, day) index per agency, never a scan of the table."""
     on_or_before = col(AgencyRunning.day) < day if before else col(AgencyRunning.day) <= day
@@ -103,8 +103,8 @@ def agency_metrics(session: Session, *, start: datetime, end: datetime, now: dat
         return result[agency_id]
 
     first, last = _local_days(start, end)
-    upper = _running_totals(session, last.isoformat(), before=False)
-    lower = _running_totals(session, first.isoformat(), before=True)
+    upper = running_totals(session, last.isoformat(), before=False)
+    lower = running_totals(session, first.isoformat(), before=True)
     for key, total in upper.items():
         earlier = lower.get(key)
         if earlier is not None and all(getattr(total, n) == getattr(earlier, n) for n in (*COUNTED, *HISTOGRAMS)):
@@ -116,8 +116,8 @@ def agency_metrics(session: Session, *, start: datetime, end: datetime, now: dat
             merged = add_histograms(getattr(total, column), getattr(earlier, column) if earlier else {}, sign=-1)
             name = column.removesuffix("_histogram")
             in_period = {int(bucket): count for bucket, count in merged.items()}
-            setattr(m, f"{name}_hours_median", _percentile(in_period, 0.5))
-            setattr(m, f"{name}_hours_p90", _percentile(in_period, 0.9))
+            setattr(m, f"{name}_hours_median", histogram_percentile(in_period, 0.5))
+            setattr(m, f"{name}_hours_p90", histogram_percentile(in_period, 0.9))
 
     today = now.astimezone(get_settings().zone).date()
     cases = " ".join(f"WHEN day > :edge{i} THEN '{label}'" for i, (_, label) in enumerate(AGE_BUCKETS))

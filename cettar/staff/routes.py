@@ -15,7 +15,7 @@ from cettar.db import SessionDep
 from cettar.errors import FieldError
 from cettar.staff import notices, service
 from cettar.staff.auth import COOKIE, ActorDep, Forbidden, cookie_is_secure, signed_in
-from cettar.staff.models import SECOND_FACTOR_REQUIRED, Staff, StaffSession
+from cettar.staff.models import SECOND_FACTOR_REQUIRED, Role, Staff, StaffSession
 from cettar.types import utcnow
 from cettar.web import render
 
@@ -155,6 +155,10 @@ def logout(request: Request, session: SessionDep, actor: ActorDep) -> Response:
 @router.get("")
 def home(request: Request, session: SessionDep, actor: ActorDep) -> Response:
     assert actor.staff.id is not None
+    if actor.role == Role.GOVERNOR:  # the governor's staff come for the dashboard: it is their home
+        from cettar.dashboard.routes import dashboard_home
+
+        return dashboard_home(request, session, actor, notices.unread(session, staff_id=actor.staff.id))
     return render(request, "staff/home.html", actor.page(notices=notices.unread(session, staff_id=actor.staff.id)))
 
 

@@ -1,0 +1,385 @@
+"""The governor's staff's view of responsiveness, read from the SLA engine's roll-up.
+
+Every figure comes from ``agency_day`` (one row per local day, agency and slice: region, district,
+channel, category, confidential) with SQL sums, so a page costs a few grouped queries whatever the
+number of agencies; response-time histograms are merged in SQL as well. Without a slice filter the
+league's histograms are the difference of two running totals per agency (``agency_running``),
+whatever the period's length. Nothing here reads a complaint's text; the public figures leave out
+confidential complaints.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlmodel import Session, select
+
+from cettar.agency.models import Agency
+from cettar.db import fetch_all, stored_datetime
+from cettar.dashboard.scorecard import COUNT_FIELDS, DEFAULT_MIN_SAMPLE, MEDIA_CHANNELS, Figures, Letter, letters
+from cettar.errors import FieldError
+from cettar.metrics.models import AgencyRunning
+from cettar.metrics.rollup import add_histograms
+from cettar.metrics.service import AGE_BUCKETS, OLDEST, running_totals
+from cettar.region.models import Region
+from cettar.settings import get_settings
+
+DEFAULT_DAYS = 90
+MAX_DAYS = 5 * 366
+BREACH_LIST = 50
+CLOCK_NAMES = ("verification", "first_response", "resolution")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the page, the exports and the API are asked for; ``start`` and ``end`` are local
+    days, both included. Empty strings mean "all"."""
+
+    start: date
+    end: date
+    region: str = ""  # a city/regency code, or a district code
+    channel: str = ""
+    agency: str = ""  # an agency code
+    category: str = ""
+    defaulted: bool = False  # the period was chosen for the reader (see ``default_period``)
+
+    @property
+    def sliced(self) -> bool:
+        """Filters the running totals cannot answer (they are per agency only)."""
+        return bool(self.region or self.channel or self.category)
+
+    def query(self) -> dict[str, str]:
+        values = {"from": self.start.isoformat(), "to": self.end.isoformat(), "region": self.region,
+                  "channel": self.channel, "agency": self.agency, "category": self.category}
+        return {k: v for k, v in values.items() if v}
+
+
+def parse_filters(session: Session, params: dict[str, str], *, today: date) -> Filters:
+    """Filters from a query string (the page's, the export's and the API's are the same); bad
+    values are field errors, never a 500."""
+    def day(name: str) -> date | None:
+        value = params.get(name, "").strip()
+        if not value:
+            return None
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            raise FieldError(f"{name} must be a date, YYYY-MM-DD", field=name, key="date_invalid") from None
+
+    start, end = day("from"), day("to")
+    defaulted = start is None and end is None
+    if defaulted:
+        start, end = default_period(session, today=today)
+    elif start is None:
+        assert end is not None
+        start = end - timedelta(days=DEFAULT_DAYS - 1)
+    elif end is None:
+        end = min(today, start + timedelta(days=DEFAULT_DAYS - 1))
+    assert start is not None and end is not None
+    if start > end:
+        raise FieldError("from must not be after to", field="from", key="period_reversed")
+    if (end - start).days >= MAX_DAYS:
+        raise FieldError(f"a period of at most {MAX_DAYS} days", field="to", key="period_too_long")
+    agency = params.get("agency", "").strip()
+    if agency and session.exec(select(Agency.id).where(Agency.code == agency)).first() is None:
+        raise FieldError(f"unknown agency {agency!r}", field="agency", key="unknown_agency")
+    region = params.get("region", "").strip()
+    if region and session.get(Region, region) is None:
+        raise FieldError(f"unknown region {region!r}", field="region", key="unknown_region")
+    channel = params.get("channel", "").strip()
+    category = params.get("category", "").strip()[:40]
+    return Filters(start, end, region=region, channel=channel[:10], agency=agency, category=category, defaulted=defaulted)
+
+
+def default_period(session: Session, *, today: date, min_sample: int = DEFAULT_MIN_SAMPLE) -> tuple[date, date]:
+    """The last 90 days; when no agency has enough answered complaints in them to be ranked (a
+    demo of past history, a new deployment), everything recorded, so the page never opens on a
+    league without ranks."""
+    start = today - timedelta(days=DEFAULT_DAYS - 1)
+    recent = fetch_all(session, """SELECT agency_key FROM agency_day WHERE day >= :day AND agency_key > 0
+                                   GROUP BY agency_key HAVING SUM(responses) >= :min LIMIT 1""",
+                       day=start.isoformat(), min=min_sample)
+    if recent:
+        return start, today
+    first = fetch_all(session, "SELECT MIN(day) FROM agency_day")[0][0]
+    if first is None:
+        return start, today
+    return max(date.fromisoformat(first), today - timedelta(days=MAX_DAYS - 1)), today
+
+
+@dataclass
+class AgencyRow:
+    agency_code: str | None  # None: complaints no agency has yet (the triage desk)
+    agency_name: str
+    figures: Figures
+    letters: list[Letter]
+    rank: int | None = None
+
+
+@dataclass
+class TrendPoint:
+    label: str  # 2026-W05 or 2026-02
+    start: date
+    figures: Figures
+
+
+@dataclass
+class DistrictRow:
+    code: str
+    name: str
+    figures: Figures
+
+
+@dataclass
+class Breach:
+    tracking_code: str
+    agency_code: str | None
+    clock: str
+    deadline: datetime | None
+    still_open: bool
+
+
+@dataclass
+class Dashboard:
+    filters: Filters
+    min_sample: int
+    province: Figures
+    province_letters: list[Letter]
+    agencies: list[AgencyRow]
+    weekly: list[TrendPoint]
+    monthly: list[TrendPoint]
+    districts: list[DistrictRow]
+    breaches: list[Breach]
+    breaches_total: int
+    computed_at: datetime
+    refreshed_at: datetime | None  # the roll-up's newest refresh
+    scope_agency: str | None = None  # a supervisor's own agency
+    backlog_labels: tuple[str, ...] = field(default=tuple(label for _, label in AGE_BUCKETS) + (OLDEST,))
+
+
+# --- the queries ---------------------------------------------------------------------------------
+
+def _where(session: Session, f: Filters, *, agency_ids: dict[str, int], public: bool,
+           period: bool = True) -> tuple[str, dict[str, Any]]:
+    clauses: list[str] = ["1 = 1"]
+    params: dict[str, Any] = {}
+    if period:
+        clauses.append("d.day >= :first AND d.day <= :last")
+        params.update(first=f.start.isoformat(), last=f.end.isoformat())
+    if f.region:
+        clauses.append("(d.region_code = :region OR d.district_code = :region)")
+        params["region"] = f.region
+    if f.channel:
+        clauses.append("d.channel = :channel")
+        params["channel"] = f.channel
+    if f.category:
+        clauses.append("d.category = :category")
+        params["category"] = f.category
+    if f.agency:
+        clauses.append("d.agency_key = :agency_key")
+        params["agency_key"] = agency_ids.get(f.agency, -1)
+    if public:
+        clauses.append("d.confidential = :confidential")
+        params["confidential"] = False
+    return " AND ".join(clauses), params
+
+
+_MEDIA = "d.channel IN (" + ", ".join(f"'{c}'" for c in MEDIA_CHANNELS) + ")"
+_SUMS = ", ".join(
+    [f"SUM(d.{name})" for name in COUNT_FIELDS if not name.startswith("media_")]
+    + [f"SUM(CASE WHEN {_MEDIA} THEN d.received ELSE 0 END)", f"SUM(CASE WHEN {_MEDIA} THEN d.responses ELSE 0 END)",
+       f"SUM(CASE WHEN {_MEDIA} THEN d.responded_within_sla ELSE 0 END)"]
+)
+_ORDER = [name for name in COUNT_FIELDS if not name.startswith("media_")] + ["media_received", "media_responses",
+                                                                            "media_within_sla"]
+
+
+def _figures(values: Any) -> Figures:
+    figures = Figures()
+    for name, value in zip(_ORDER, values):
+        setattr(figures, name, int(value or 0))
+    return figures
+
+
+def _counts(session: Session, where: str, params: dict[str, Any], group: str) -> list[tuple[Any, ...]]:
+    """Summed counts per ``group`` (SQL expressions): each row is the group's values, then Figures."""
+    rows = fetch_all(session, f"SELECT {group}, {_SUMS} FROM agency_day d WHERE {where} GROUP BY {group}", **params)
+    width = group.count(",") + 1
+    return [(*row[:width], _figures(row[width:])) for row in rows]
+
+
+def _histograms(session: Session, where: str, params: dict[str, Any], group: str) -> dict[tuple[Any, ...], dict[int, int]]:
+    """First-response histograms per ``group``, merged in the database."""
+    if session.get_bind().dialect.name == "postgresql":
+        source = "agency_day d CROSS JOIN LATERAL json_each_text(d.first_response_histogram) j"
+        value = "CAST(j.value AS INTEGER)"
+    else:
+        source = "agency_day d, json_each(d.first_response_histogram) j"
+        value = "j.value"
+    merged: dict[tuple[Any, ...], dict[int, int]] = defaultdict(dict)
+    width = group.count(",") + 1
+    for row in fetch_all(session, f"SELECT {group}, j.key, SUM({value}) FROM {source} WHERE {where} GROUP BY {group}, j.key",
+                         **params):
+        merged[tuple(row[:width])][int(row[width])] = int(row[width + 1])
+    return merged
+
+
+def _running_histograms(session: Session, f: Filters) -> dict[int, dict[int, int]]:
+    """Each agency's first-response histogram over the period, as the difference of two running
+    totals (two indexed look-ups per agency, whatever the period's length)."""
+    upper = running_totals(session, f.end.isoformat(), before=False)
+    lower = running_totals(session, f.start.isoformat(), before=True)
+    result = {}
+    for key, total in upper.items():
+        earlier: AgencyRunning | None = lower.get(key)
+        merged = add_histograms(total.first_response_histogram, earlier.first_response_histogram if earlier else {}, sign=-1)
+        result[key] = {int(bucket): count for bucket, count in merged.items()}
+    return result
+
+
+def _backlog(session: Session, where: str, params: dict[str, Any], today: date) -> dict[int, dict[str, int]]:
+    cases = " ".join(f"WHEN d.day > :edge{i} THEN '{label}'" for i, (_, label) in enumerate(AGE_BUCKETS))
+    edges = {f"edge{i}": (today - timedelta(days=days_old)).isoformat() for i, (days_old, _) in enumerate(AGE_BUCKETS)}
+    result: dict[int, dict[str, int]] = defaultdict(dict)
+    for agency_key, bucket, count in fetch_all(session, f"""
+            SELECT d.agency_key, CASE {cases} ELSE '{OLDEST}' END AS bucket, SUM(d.still_open)
+            FROM agency_day d WHERE d.still_open > 0 AND {where} GROUP BY d.agency_key, bucket""", **params, **edges):
+        result[agency_key][bucket] = int(count)
+    return result
+
+
+def _week_start(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def _trend(by_day: dict[date, Figures], f: Filters) -> tuple[list[TrendPoint], list[TrendPoint]]:
+    weekly: dict[date, Figures] = {}
+    monthly: dict[date, Figures] = {}
+    day = f.start
+    while day <= f.end:  # every week and month of the period, empty ones too (a gap is information)
+        weekly.setdefault(_week_start(day), Figures())
+        monthly.setdefault(day.replace(day=1), Figures())
+        day += timedelta(days=1)
+    for day, figures in by_day.items():
+        weekly[_week_start(day)].add(figures)
+        monthly[day.replace(day=1)].add(figures)
+    weeks = [TrendPoint(f"{s.isocalendar().year}-W{s.isocalendar().week:02d}", s, fig) for s, fig in sorted(weekly.items())]
+    months = [TrendPoint(s.strftime("%Y-%m"), s, fig) for s, fig in sorted(monthly.items())]
+    return weeks, months
+
+
+def _breaches(session: Session, f: Filters, agency_codes: dict[int, str], *, agency_ids: dict[str, int]) -> tuple[list[Breach], int]:
+    """Clocks started in the period that ran past their deadline, newest deadline first."""
+    zone = get_settings().zone
+    start = datetime.combine(f.start, datetime.min.time(), zone)
+    end = datetime.combine(f.end + timedelta(days=1), datetime.min.time(), zone)
+    clauses = ["k.status = 'breached'", "k.started_at >= :start", "k.started_at < :end"]
+    params: dict[str, Any] = {"start": start, "end": end}
+    if f.region:
+        clauses.append("(c.region_code = :region OR c.district_code = :region)")
+        params["region"] = f.region
+    if f.channel:
+        clauses.append("c.channel = :channel")
+        params["channel"] = f.channel
+    if f.category:
+        clauses.append("c.category = :category")
+        params["category"] = f.category
+    if f.agency:
+        clauses.append("k.agency_id = :agency_id")
+        params["agency_id"] = agency_ids.get(f.agency, -1)
+    where = " AND ".join(clauses)
+    total = fetch_all(session, f"SELECT COUNT(*) FROM sla_clock k JOIN complaint c ON c.id = k.complaint_id WHERE {where}",
+                      **params)[0][0]
+    rows = fetch_all(session, f"""
+        SELECT c.tracking_code, k.agency_id, k.name, k.deadline, k.stopped_at
+        FROM sla_clock k JOIN complaint c ON c.id = k.complaint_id WHERE {where}
+        ORDER BY k.deadline DESC, k.id DESC LIMIT {BREACH_LIST}""", **params)
+    return [Breach(code, agency_codes.get(agency_id) if agency_id else None, name,
+                   stored_datetime(deadline) if deadline is not None else None, stopped is None)
+            for code, agency_id, name, deadline, stopped in rows], int(total)
+
+
+def _rank(rows: list[AgencyRow], min_sample: int) -> None:
+    """By the median first-response time, then the p90 (never an average); only agencies with at
+    least ``min_sample`` responses in the period are ranked."""
+    ranked = sorted((r for r in rows if r.agency_code and r.figures.responses >= min_sample),
+                    key=lambda r: (r.figures.median_hours or 0, r.figures.p90_hours or 0,
+                                   -(r.figures.within_sla_share or 0), r.agency_code or ""))
+    for position, row in enumerate(ranked, start=1):
+        row.rank = position
+
+
+def dashboard(session: Session, f: Filters, *, now: datetime, min_sample: int = DEFAULT_MIN_SAMPLE,
+              public: bool = False, scope_agency: str | None = None, breaches: bool = True) -> Dashboard:
+    """The whole page. ``scope_agency`` (a supervisor's) restricts the league, trend, districts and
+    breaches to that agency and keeps the province's figures beside it; ``public`` leaves out
+    confidential complaints and the breach list."""
+    agencies = list(session.exec(select(Agency)))
+    codes = {a.id: a.code for a in agencies if a.id is not None}
+    ids = {a.code: a.id for a in agencies if a.id is not None}
+    names = {a.id: a.name for a in agencies}
+    today = now.astimezone(get_settings().zone).date()
+    # the league and the province's figures always cover every agency (an agency filter, or a
+    # supervisor's scope, picks the rows shown; ranks stay the province's)
+    province_filters = replace(f, agency="")
+    own = replace(f, agency=scope_agency or f.agency)
+
+    where, params = _where(session, province_filters, agency_ids=ids, public=public)
+    per_day_agency = _counts(session, where, params, "d.day, d.agency_key")
+    by_agency: dict[int, Figures] = defaultdict(Figures)
+    for _, agency_key, figures in per_day_agency:
+        by_agency[agency_key].add(figures)
+    if province_filters.sliced or public:
+        histograms = {key[0]: h for key, h in _histograms(session, where, params, "d.agency_key").items()}
+    else:
+        histograms = _running_histograms(session, province_filters)
+    for key, figures in by_agency.items():
+        figures.first_response = dict(histograms.get(key, {}))
+    backlog_where, backlog_params = _where(session, province_filters, agency_ids=ids, public=public, period=False)
+    for key, backlog in _backlog(session, backlog_where, backlog_params, today).items():
+        by_agency[key].backlog = backlog
+
+    province = Figures()
+    for figures in by_agency.values():
+        province.add(figures)
+    rows = [AgencyRow(codes.get(key), names.get(key) or "", figures, letters(figures, min_sample=min_sample))
+            for key, figures in by_agency.items()]
+    _rank(rows, min_sample)
+    if own.agency:
+        rows = [r for r in rows if r.agency_code == own.agency]
+    rows.sort(key=lambda r: (r.rank is None, r.rank or 0, -r.figures.received, r.agency_code or ""))
+
+    own_where, own_params = _where(session, own, agency_ids=ids, public=public)
+    by_day: dict[date, Figures] = defaultdict(Figures)
+    for day, agency_key, figures in per_day_agency:
+        if not own.agency or codes.get(agency_key) == own.agency:
+            by_day[date.fromisoformat(day)].add(figures)
+    for (day,), histogram in _histograms(session, own_where, own_params, "d.day").items():
+        by_day[date.fromisoformat(day)].first_response = histogram
+    weekly, monthly = _trend(by_day, own)
+
+    district_names = {code: name for code, name in session.exec(select(Region.code, Region.name))}
+    districts = []
+    district_histograms = _histograms(session, own_where, own_params, "d.district_code")
+    for code, figures in _counts(session, own_where, own_params, "d.district_code"):
+        figures.first_response = district_histograms.get((code,), {})
+        districts.append(DistrictRow(code, district_names.get(code, code) if code else "", figures))
+    districts.sort(key=lambda r: (not r.code, -r.figures.received, r.name))
+
+    breach_list, breach_total = _breaches(session, own, codes, agency_ids=ids) if breaches and not public else ([], 0)
+    refreshed = fetch_all(session, "SELECT MAX(refreshed_at) FROM agency_day")[0][0]
+    return Dashboard(f, min_sample, province, letters(province, min_sample=min_sample), rows, weekly, monthly, districts,
+                     breach_list, breach_total, now, stored_datetime(refreshed) if refreshed is not None else None,
+                     scope_agency=scope_agency)
+
+
+def channels(session: Session) -> list[str]:
+    """The channels the roll-up has seen, for the filter's choices."""
+    return sorted({c for (c,) in fetch_all(session, "SELECT DISTINCT channel FROM agency_day") if c})
+
+
+def categories(session: Session) -> list[str]:
+    return sorted({c for (c,) in fetch_all(session, "SELECT DISTINCT category FROM agency_day") if c})
