@@ -83,13 +83,18 @@ def prepare(url: str) -> None:
     engine.dispose()
 
 
-def generate(session: Session, count: int, open_share: float, due_share: float) -> None:
+def generate(session: Session, count: int, open_share: float, due_share: float, spread: bool = False) -> None:
     """``count`` complaints over the past year; ``open_share`` of them open with two running
-    clocks, of which ``due_share`` are past their warning or deadline at NOW."""
+    clocks, of which ``due_share`` are past their warning or deadline at NOW. With ``spread``,
+    complaints fall in Surabaya's 31 districts, on four channels, 2 % confidential (the
+    dashboard's slices)."""
     rng = random.Random(7)
+    districts = [row[0] for row in session.execute(text("SELECT code FROM region WHERE parent_code = '3578'"))]
+    channels = ["web"] * 6 + ["api", "news", "social", "social"]
     agency_ids = [row[0] for row in session.execute(text("SELECT id FROM agency WHERE level = 'city' AND code <> 'SBY'"))]
     complaint_cols = ("id", "tracking_code", "title", "text", "channel", "source", "external_id", "address", "privacy",
-                      "status", "agency_id", "received_at", "dispositioned_at", "resolved_at", "updated_at")
+                      "status", "agency_id", "received_at", "dispositioned_at", "resolved_at", "updated_at",
+                      "region_code", "district_code")
     clock_cols = ("complaint_id", "name", "policy", "agency_id", "status", "started_at", "deadline", "warn_at",
                   "stopped_at", "allowed_seconds", "elapsed_seconds", "updated_at")
     complaints, clocks = [], []
@@ -99,8 +104,13 @@ def generate(session: Session, count: int, open_share: float, due_share: float) 
         is_open = rng.random() < open_share
         routed = received + timedelta(minutes=rng.randrange(5, 600))
         resolved = None if is_open else routed + timedelta(hours=rng.randrange(1, 300))
-        complaints.append((i, f"CTR-B{i:014d}", "", "benchmark complaint", "web", "bench", str(i), "", "public",
-                           "in_progress" if is_open else "resolved", agency, received, routed, resolved, NOW))
+        channel, privacy, district = "web", "public", None
+        if spread:
+            channel, district = rng.choice(channels), rng.choice(districts)
+            privacy = "confidential" if rng.random() < 0.02 else "public"
+        complaints.append((i, f"CTR-B{i:014d}", "", "benchmark complaint", channel, "bench", str(i), "", privacy,
+                           "in_progress" if is_open else "resolved", agency, received, routed, resolved, NOW,
+                           "3578" if district else None, district))
         for name, allowed in (("first_response", 40 * 3600), ("resolution", 80 * 3600)):
             if is_open:
                 due = rng.random() < due_share

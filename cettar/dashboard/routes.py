@@ -45,11 +45,12 @@ def _params(request: Request) -> dict[str, str]:
     return {name: request.query_params.get(name, "") for name in FILTER_NAMES}
 
 
-def build(session: Session, params: dict[str, str], *, scope: str | None = None, public: bool = False) -> Dashboard:
+def build(session: Session, params: dict[str, str], *, scope: str | None = None, public: bool = False,
+          league_only: bool = False) -> Dashboard:
     now = utcnow()
     filters = dashboard_service.parse_filters(session, params, today=now.astimezone(get_settings().zone).date())
     return dashboard_service.dashboard(session, filters, now=now, min_sample=get_settings().dashboard_min_sample,
-                                       public=public, scope_agency=scope)
+                                       public=public, scope_agency=scope, league_only=league_only)
 
 
 def _choices(session: Session) -> dict[str, Any]:
@@ -218,7 +219,7 @@ def api_agencies(session: SessionDep, actor: Reader,
     or the session of the governor's staff, an admin, or a supervisor (own agency only). Without
     ``from`` and ``to``, the dashboard's default period."""
     d = build(session, _api_params(from_, to, region=region, channel=channel, category=category, agency=agency),
-              scope=_scope(session, actor))
+              scope=_scope(session, actor), league_only=True)
     return [_agency_out(r.agency_code, r.agency_name, r.figures, r.rank, r.letters) for r in d.agencies]
 
 

@@ -313,7 +313,8 @@ def _rank(rows: list[AgencyRow], min_sample: int) -> None:
 
 
 def dashboard(session: Session, f: Filters, *, now: datetime, min_sample: int = DEFAULT_MIN_SAMPLE,
-              public: bool = False, scope_agency: str | None = None, breaches: bool = True) -> Dashboard:
+              public: bool = False, scope_agency: str | None = None, breaches: bool = True,
+              league_only: bool = False) -> Dashboard:
     """The whole page. ``scope_agency`` (a supervisor's) restricts the league, trend, districts and
     breaches to that agency and keeps the province's figures beside it; ``public`` leaves out
     confidential complaints and the breach list."""
@@ -352,6 +353,9 @@ def dashboard(session: Session, f: Filters, *, now: datetime, min_sample: int = 
         rows = [r for r in rows if r.agency_code == own.agency]
     rows.sort(key=lambda r: (r.rank is None, r.rank or 0, -r.figures.received, r.agency_code or ""))
 
+    if league_only:  # the metrics API: no trend, districts or breaches to compute
+        return Dashboard(f, min_sample, province, letters(province, min_sample=min_sample), rows, [], [], [], [], 0, now,
+                         None, scope_agency=scope_agency)
     own_where, own_params = _where(session, own, agency_ids=ids, public=public)
     by_day: dict[date, Figures] = defaultdict(Figures)
     for day, agency_key, figures in per_day_agency:

@@ -22,6 +22,7 @@ AGENCY = {Role.OFFICER, Role.SUPERVISOR}
 QUEUE = AGENCY | {Role.ADMIN, Role.GOVERNOR}
 DESK = {Role.TRIAGE, Role.ADMIN, Role.GOVERNOR}
 SUPERVISE = {Role.SUPERVISOR, Role.ADMIN}
+DASHBOARD = {Role.GOVERNOR, Role.ADMIN, Role.SUPERVISOR}
 UNAUTHORIZED = 401  # the API answers JSON, not a redirect to the sign-in page
 
 # (method, path template, expected status by role, expected for nobody)
@@ -59,6 +60,10 @@ MATRIX: list[tuple[str, str, Callable[[Role], int], int]] = [
     ("POST", "/staf/admin/sla", lambda role: 422 if role == Role.ADMIN else FORBIDDEN, REDIRECT),
     ("GET", "/staf/admin/dinas", lambda role: OK if role == Role.ADMIN else FORBIDDEN, REDIRECT),
     ("POST", "/staf/admin/dinas/{agency}", lambda role: REDIRECT if role == Role.ADMIN else FORBIDDEN, REDIRECT),
+    ("GET", "/staf/dasbor", lambda role: OK if role in DASHBOARD else FORBIDDEN, REDIRECT),
+    ("GET", "/staf/dasbor/cara-hitung", lambda role: OK if role in DASHBOARD else FORBIDDEN, REDIRECT),
+    ("GET", "/staf/dasbor/ekspor/{name}.{fmt}", lambda role: OK if role in DASHBOARD else FORBIDDEN, REDIRECT),
+    ("GET", "/api/v1/metrics/agencies", lambda role: OK if role in DASHBOARD else FORBIDDEN, UNAUTHORIZED),
     ("POST", "/staf/keluar", lambda role: REDIRECT, REDIRECT),  # last: it ends the session
 ]
 ACTION = "note"
@@ -75,7 +80,7 @@ def test_the_matrix_names_every_staff_route() -> None:
         return found
 
     routes = {(method, route.path) for route in flatten(list(create_app().routes))  # type: ignore[attr-defined]
-              if getattr(route, "path", "").startswith(("/staf", "/api/v1/staff"))
+              if getattr(route, "path", "").startswith(("/staf", "/api/v1/staff", "/api/v1/metrics"))
               for method in getattr(route, "methods", set()) if method != "HEAD"}
     listed = {(method, path.replace("{source}", "{source_id}").replace("{staff}", "{staff_id}").replace("{agency}", "{agency_id}"))
               for method, path, _, _ in MATRIX}
@@ -103,7 +108,8 @@ def test_each_role_gets_what_it_may(role: Role | None, live_server: LiveServer, 
             sign_in_fully(client, accounts[role])
             token = form_token(client.get("/staf").text)
         for method, template, expected, anonymous in MATRIX:
-            path = template.format(source=source.id, code=code, action=ACTION, staff=target_staff, agency=target_agency)
+            path = template.format(source=source.id, code=code, action=ACTION, staff=target_staff, agency=target_agency,
+                                   name="liga", fmt="csv")
             data = {"csrf_token": token, "active": "1"} if token else {}  # (admin posts that change nothing lasting)
             answer: httpx.Response = client.request(method, path, data=data if method == "POST" else None)
             want = expected(role) if role is not None else anonymous
