@@ -126,10 +126,11 @@ def load_batch(session: Session, rows: list[HistoryRow], *, directory: Directory
     """File, route, answer and close one batch of history rows in the caller's transaction."""
     result = BatchResult()
     session.info[clock_service.POLICIES_KEY] = clock_service.policies(session)  # read once for the batch
-    # the identity map holds objects weakly: keep the agencies attached, so the clocks' look-ups
-    # of a complaint's agency find them instead of loading them again for every complaint
+    # the identity map holds objects weakly: while the batch runs, hold the agencies and Surabaya's
+    # regions, so the look-ups of every complaint's agency and district find them instead of
+    # loading them again for each complaint
     attached = {label: session.merge(agency, load=False) for label, agency in directory.agencies.items()}
-    places = list(session.exec(select(Region).where((Region.code == REGION) | (Region.parent_code == REGION))))  # noqa: F841 (held)
+    held = [*attached.values(), *session.exec(select(Region).where((Region.code == REGION) | (Region.parent_code == REGION)))]
     session.info[DEFER_CLOCKS] = True
     try:
         _load(session, rows, attached, directory.districts, result, now)
@@ -137,6 +138,7 @@ def load_batch(session: Session, rows: list[HistoryRow], *, directory: Directory
         session.info.pop(DEFER_CLOCKS, None)
         session.info.pop(clock_service.POLICIES_KEY, None)
     session.flush()
+    del held
     return result
 
 

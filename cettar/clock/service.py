@@ -58,26 +58,27 @@ def _warn_at(spec: ClockSpec, state: ClockState, calendar: WorkingCalendar) -> d
     return state.started_at + threshold
 
 
-def deadline_from(session: Session, *, complaint: Complaint, clock: str, started_at: datetime) -> datetime | None:
-    """The deadline of the complaint's ``clock`` if it starts at ``started_at`` and is not paused:
-    what ``refresh`` would store for it (for an import that needs to know ahead)."""
+def _policy_and_calendar(session: Session, complaint: Complaint) -> tuple[Policy, WorkingCalendar]:
+    """The complaint's policy in force, and the working calendar of its agency."""
     agency = session.get(Agency, complaint.agency_id) if complaint.agency_id else None
     policy = choose_policy(policies(session), agency=agency.code if agency else None, channel=complaint.channel,
                            category=complaint.category, priority=complaint.priority)
+    return policy, deployment_calendar(agency.code if agency else None)
+
+
+def deadline_from(session: Session, *, complaint: Complaint, clock: str, started_at: datetime) -> datetime | None:
+    """The deadline of the complaint's ``clock`` if it starts at ``started_at`` and is not paused:
+    what ``refresh`` would store for it (for an import that needs to know ahead)."""
+    policy, calendar = _policy_and_calendar(session, complaint)
     spec = next((c for c in policy.clocks if c.name == clock), None)
-    if spec is None:
-        return None
-    return spec.duration.deadline(deployment_calendar(agency.code if agency else None), started_at)
+    return spec.duration.deadline(calendar, started_at) if spec is not None else None
 
 
 def refresh(session: Session, *, complaint: Complaint, now: datetime) -> list[SlaClock]:
     """Write the complaint's clocks as of ``now`` (events added to the session are flushed by
     the history query first)."""
     assert complaint.id is not None
-    agency = session.get(Agency, complaint.agency_id) if complaint.agency_id else None
-    calendar = deployment_calendar(agency.code if agency else None)
-    policy = choose_policy(policies(session), agency=agency.code if agency else None, channel=complaint.channel,
-                           category=complaint.category, priority=complaint.priority)
+    policy, calendar = _policy_and_calendar(session, complaint)
     changes = history(session, complaint.id)
     existing = {c.name: c for c in session.exec(select(SlaClock).where(SlaClock.complaint_id == complaint.id))}
     written = []

@@ -67,7 +67,7 @@ class Figures:
         return sum(self.backlog.values())
 
 
-COUNT_FIELDS = tuple(name for name in COUNTED) + ("media_received", "media_responses", "media_within_sla", "still_open")
+COUNT_FIELDS = (*COUNTED, "media_received", "media_responses", "media_within_sla", "still_open")
 
 
 @dataclass(frozen=True)

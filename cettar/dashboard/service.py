@@ -23,7 +23,7 @@ from cettar.dashboard.scorecard import COUNT_FIELDS, DEFAULT_MIN_SAMPLE, MEDIA_C
 from cettar.errors import FieldError
 from cettar.metrics.models import AgencyRunning
 from cettar.metrics.rollup import add_histograms
-from cettar.metrics.service import AGE_BUCKETS, OLDEST, running_totals
+from cettar.metrics.service import AGE_BUCKETS, OLDEST, backlog_by_age, running_totals
 from cettar.region.models import Region
 from cettar.settings import get_settings
 
@@ -162,29 +162,37 @@ class Dashboard:
 
 # --- the queries ---------------------------------------------------------------------------------
 
+def _filter_clauses(f: Filters, *, region: tuple[str, str], channel: str, category: str, agency: str,
+                    agency_ids: dict[str, int]) -> tuple[list[str], dict[str, Any]]:
+    """The filters as SQL on the given columns (the roll-up's, or a complaint's and its clock's)."""
+    clauses: list[str] = []
+    params: dict[str, Any] = {}
+    if f.region:
+        clauses.append(f"({region[0]} = :region OR {region[1]} = :region)")
+        params["region"] = f.region
+    if f.channel:
+        clauses.append(f"{channel} = :channel")
+        params["channel"] = f.channel
+    if f.category:
+        clauses.append(f"{category} = :category")
+        params["category"] = f.category
+    if f.agency:
+        clauses.append(f"{agency} = :agency_key")
+        params["agency_key"] = agency_ids.get(f.agency, -1)
+    return clauses, params
+
+
 def _where(session: Session, f: Filters, *, agency_ids: dict[str, int], public: bool,
            period: bool = True) -> tuple[str, dict[str, Any]]:
-    clauses: list[str] = ["1 = 1"]
-    params: dict[str, Any] = {}
+    clauses, params = _filter_clauses(f, region=("d.region_code", "d.district_code"), channel="d.channel",
+                                      category="d.category", agency="d.agency_key", agency_ids=agency_ids)
     if period:
         clauses.append("d.day >= :first AND d.day <= :last")
         params.update(first=f.start.isoformat(), last=f.end.isoformat())
-    if f.region:
-        clauses.append("(d.region_code = :region OR d.district_code = :region)")
-        params["region"] = f.region
-    if f.channel:
-        clauses.append("d.channel = :channel")
-        params["channel"] = f.channel
-    if f.category:
-        clauses.append("d.category = :category")
-        params["category"] = f.category
-    if f.agency:
-        clauses.append("d.agency_key = :agency_key")
-        params["agency_key"] = agency_ids.get(f.agency, -1)
     if public:
         clauses.append("d.confidential = :confidential")
         params["confidential"] = False
-    return " AND ".join(clauses), params
+    return " AND ".join(["1 = 1", *clauses]), params
 
 
 _MEDIA = "d.channel IN (" + ", ".join(f"'{c}'" for c in MEDIA_CHANNELS) + ")"
@@ -240,17 +248,6 @@ def _running_histograms(session: Session, f: Filters) -> dict[int, dict[int, int
     return result
 
 
-def _backlog(session: Session, where: str, params: dict[str, Any], today: date) -> dict[int, dict[str, int]]:
-    cases = " ".join(f"WHEN d.day > :edge{i} THEN '{label}'" for i, (_, label) in enumerate(AGE_BUCKETS))
-    edges = {f"edge{i}": (today - timedelta(days=days_old)).isoformat() for i, (days_old, _) in enumerate(AGE_BUCKETS)}
-    result: dict[int, dict[str, int]] = defaultdict(dict)
-    for agency_key, bucket, count in fetch_all(session, f"""
-            SELECT d.agency_key, CASE {cases} ELSE '{OLDEST}' END AS bucket, SUM(d.still_open)
-            FROM agency_day d WHERE d.still_open > 0 AND {where} GROUP BY d.agency_key, bucket""", **params, **edges):
-        result[agency_key][bucket] = int(count)
-    return result
-
-
 def _week_start(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
@@ -276,20 +273,10 @@ def _breaches(session: Session, f: Filters, agency_codes: dict[int, str], *, age
     zone = get_settings().zone
     start = datetime.combine(f.start, datetime.min.time(), zone)
     end = datetime.combine(f.end + timedelta(days=1), datetime.min.time(), zone)
-    clauses = ["k.status = 'breached'", "k.started_at >= :start", "k.started_at < :end"]
-    params: dict[str, Any] = {"start": start, "end": end}
-    if f.region:
-        clauses.append("(c.region_code = :region OR c.district_code = :region)")
-        params["region"] = f.region
-    if f.channel:
-        clauses.append("c.channel = :channel")
-        params["channel"] = f.channel
-    if f.category:
-        clauses.append("c.category = :category")
-        params["category"] = f.category
-    if f.agency:
-        clauses.append("k.agency_id = :agency_id")
-        params["agency_id"] = agency_ids.get(f.agency, -1)
+    clauses, params = _filter_clauses(f, region=("c.region_code", "c.district_code"), channel="c.channel",
+                                      category="c.category", agency="k.agency_id", agency_ids=agency_ids)
+    clauses += ["k.status = 'breached'", "k.started_at >= :start", "k.started_at < :end"]
+    params.update(start=start, end=end)
     where = " AND ".join(clauses)
     total = fetch_all(session, f"SELECT COUNT(*) FROM sla_clock k JOIN complaint c ON c.id = k.complaint_id WHERE {where}",
                       **params)[0][0]
@@ -340,7 +327,7 @@ def dashboard(session: Session, f: Filters, *, now: datetime, min_sample: int = 
     for key, figures in by_agency.items():
         figures.first_response = dict(histograms.get(key, {}))
     backlog_where, backlog_params = _where(session, province_filters, agency_ids=ids, public=public, period=False)
-    for key, backlog in _backlog(session, backlog_where, backlog_params, today).items():
+    for key, backlog in backlog_by_age(session, today=today, where=backlog_where, **backlog_params).items():
         by_agency[key].backlog = backlog
 
     province = Figures()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import literal, union_all
 from sqlmodel import Session, col, select
@@ -85,6 +86,19 @@ def _local_days(start: datetime, end: datetime) -> tuple[date, date]:
     return start.astimezone(zone).date(), (end - timedelta(microseconds=1)).astimezone(zone).date()
 
 
+def backlog_by_age(session: Session, *, today: date, where: str = "1 = 1", **params: Any) -> dict[int, dict[str, int]]:
+    """Open complaints per agency key and age bucket (days since received, as of ``today``), from
+    the roll-up's ``still_open``; ``where`` narrows the day rows (alias ``d``)."""
+    cases = " ".join(f"WHEN d.day > :edge{i} THEN '{label}'" for i, (_, label) in enumerate(AGE_BUCKETS))
+    edges = {f"edge{i}": (today - timedelta(days=days_old)).isoformat() for i, (days_old, _) in enumerate(AGE_BUCKETS)}
+    result: dict[int, dict[str, int]] = {}
+    for agency_key, bucket, count in fetch_all(session, f"""
+            SELECT d.agency_key, CASE {cases} ELSE '{OLDEST}' END AS bucket, SUM(d.still_open)
+            FROM agency_day d WHERE d.still_open > 0 AND {where} GROUP BY d.agency_key, bucket""", **params, **edges):
+        result.setdefault(agency_key, {})[bucket] = int(count)
+    return result
+
+
 def agency_metrics(session: Session, *, start: datetime, end: datetime, now: datetime,
                    min_sample: int = 30) -> list[AgencyMetrics]:
     """Complaints received on the local days from ``start`` up to ``end``, and clocks started on
@@ -120,12 +134,8 @@ def agency_metrics(session: Session, *, start: datetime, end: datetime, now: dat
             setattr(m, f"{name}_hours_p90", histogram_percentile(in_period, 0.9))
 
     today = now.astimezone(get_settings().zone).date()
-    cases = " ".join(f"WHEN day > :edge{i} THEN '{label}'" for i, (_, label) in enumerate(AGE_BUCKETS))
-    edges = {f"edge{i}": (today - timedelta(days=days_old)).isoformat() for i, (days_old, _) in enumerate(AGE_BUCKETS)}
-    for agency_key, bucket, count in fetch_all(session, f"""
-            SELECT agency_key, CASE {cases} ELSE '{OLDEST}' END AS bucket, SUM(still_open)
-            FROM agency_day WHERE still_open > 0 GROUP BY agency_key, bucket""", **edges):
-        entry(agency_key or None).backlog[bucket] = int(count)
+    for agency_key, backlog in backlog_by_age(session, today=today).items():
+        entry(agency_key or None).backlog = backlog
 
     ranked = sorted((m for m in result.values() if m.agency_code and m.responses >= min_sample),
                     key=lambda m: (-(m.responded_within_sla_share or 0), m.agency_code or ""))

@@ -11,6 +11,7 @@ from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
 from cettar import ratelimit
+from cettar.dashboard.routes import dashboard_home
 from cettar.db import SessionDep
 from cettar.errors import FieldError
 from cettar.staff import notices, service
@@ -156,8 +157,6 @@ def logout(request: Request, session: SessionDep, actor: ActorDep) -> Response:
 def home(request: Request, session: SessionDep, actor: ActorDep) -> Response:
     assert actor.staff.id is not None
     if actor.role == Role.GOVERNOR:  # the governor's staff come for the dashboard: it is their home
-        from cettar.dashboard.routes import dashboard_home
-
         return dashboard_home(request, session, actor, notices.unread(session, staff_id=actor.staff.id))
     return render(request, "staff/home.html", actor.page(notices=notices.unread(session, staff_id=actor.staff.id)))
 
