@@ -25,7 +25,7 @@ from cettar.dashboard.routes import api as metrics_api
 from cettar.dashboard.routes import router as dashboard_router
 from cettar.db import SessionDep
 from cettar.errors import DomainError, FieldError, RateLimited
-from cettar.i18n import language_of, translate
+from cettar.i18n import CATALOG, DEFAULT_LANGUAGE, language_of, translate
 from cettar.intake.routes import router as intake_router
 from cettar.sources.routes import router as sources_router
 from cettar.staff.auth import COOKIE as STAFF_COOKIE
@@ -119,7 +119,10 @@ def _domain_error(request: Request, exc: Exception) -> Response:
     if exc.status_code == 404:
         return render(request, "message.html", {"title": translate(language, "notfound.title"),
                                                 "message": translate(language, "notfound.text")}, status_code=404)
-    return render(request, "message.html", {"title": exc.message, "message": ""}, status_code=exc.status_code)
+    title = exc.message
+    if isinstance(exc, FieldError) and f"error.{exc.key}" in CATALOG[DEFAULT_LANGUAGE]:
+        title = translate(language, f"error.{exc.key}")  # a page speaks the visitor's language
+    return render(request, "message.html", {"title": title, "message": ""}, status_code=exc.status_code)
 
 
 def _validation_error(request: Request, exc: Exception) -> Response:

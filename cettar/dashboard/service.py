@@ -18,6 +18,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from cettar.agency.models import Agency
+from cettar.complaint.models import Channel
 from cettar.db import fetch_all, stored_datetime
 from cettar.dashboard.scorecard import COUNT_FIELDS, DEFAULT_MIN_SAMPLE, MEDIA_CHANNELS, Figures, Letter, letters
 from cettar.errors import FieldError
@@ -90,8 +91,10 @@ def parse_filters(session: Session, params: dict[str, str], *, today: date) -> F
     if region and session.get(Region, region) is None:
         raise FieldError(f"unknown region {region!r}", field="region", key="unknown_region")
     channel = params.get("channel", "").strip()
+    if channel and channel not in set(Channel):
+        raise FieldError(f"unknown channel {channel!r} (one of {', '.join(Channel)})", field="channel", key="unknown_channel")
     category = params.get("category", "").strip()[:40]
-    return Filters(start, end, region=region, channel=channel[:10], agency=agency, category=category, defaulted=defaulted)
+    return Filters(start, end, region=region, channel=channel, agency=agency, category=category, defaulted=defaulted)
 
 
 def default_period(session: Session, *, today: date, min_sample: int = DEFAULT_MIN_SAMPLE) -> tuple[date, date]:

@@ -154,6 +154,7 @@ def test_bad_filters_are_field_errors(fixture: Session) -> None:
 
     for params, key in (({"from": "kemarin"}, "date_invalid"), ({"from": "2026-03-01", "to": "2026-02-01"}, "period_reversed"),
                         ({"agency": "NOPE"}, "unknown_agency"), ({"region": "9999"}, "unknown_region"),
+                        ({"channel": "fax"}, "unknown_channel"),
                         ({"from": "2010-01-01", "to": "2026-01-01"}, "period_too_long")):
         with pytest.raises(FieldError) as raised:
             service.parse_filters(fixture, params, today=date(2026, 3, 1))

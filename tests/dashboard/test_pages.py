@@ -70,6 +70,7 @@ def test_the_api_the_scope_and_fresh_figures(live_server: LiveServer, accounts: 
         assert by_code(client.get("/api/v1/metrics/agencies"))["DLH"]["responses"] == 1
         page = client.get("/staf")  # the governor's staff's home is the dashboard
         assert page.status_code == 200 and "Dasbor responsivitas" in page.text and "Dinas Perhubungan" in page.text
+        assert 'href="/staf/sandi"' in page.text and 'href="/staf/2fa"' in page.text
         bad = client.get("/api/v1/metrics/agencies", params={"from": "2026-13-01"})
         assert bad.status_code == 422 and bad.json()["fields"][0]["field"] == "from"
         assert client.get("/staf/dasbor", params={"from": "kemarin"}).status_code == 422
@@ -100,6 +101,8 @@ def test_exports_with_the_filters_and_no_formulas(live_server: LiveServer, accou
         sheet = load_workbook(io.BytesIO(workbook.content)).active
         assert sheet is not None and [c.value for c in sheet[1]][0] == "Kecamatan"
         assert client.get("/staf/dasbor/ekspor/rahasia.csv").status_code == 404
+        refused = client.get("/staf/dasbor/ekspor/liga.csv", params={"from": "kemarin"})
+        assert refused.status_code == 422 and "Tanggal harus berformat TTTT-BB-HH." in refused.text  # in the visitor's language
 
 
 def test_formula_neutralising() -> None:
