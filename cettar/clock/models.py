@@ -19,6 +19,7 @@ class SlaClock(SQLModel, table=True):
         Index("ix_sla_clock_status_warn_at", "status", "warn_at"),
         Index("ix_sla_clock_agency_status", "agency_id", "status"),
         Index("ix_sla_clock_name_started_at", "name", "started_at"),  # the metrics read clocks by period
+        Index("ix_sla_clock_name_status_deadline", "name", "status", "deadline"),  # the dashboard's newest breaches
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -21,6 +21,10 @@ class Channel(StrEnum):
     HISTORY = "history"  # imported from a past system (cettar seed-demo --history)
 
 
+# what staff may categorise a complaint as ('' for none); a category chooses the SLA policy
+CATEGORIES = ("", "fire", "flood", "disaster", "infrastructure", "environment", "administration", "social")
+
+
 class Privacy(StrEnum):
     PUBLIC = "public"
     ANONYMOUS = "anonymous"  # shown without the reporter's identity

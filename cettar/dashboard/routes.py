@@ -57,7 +57,7 @@ def _choices(session: Session) -> dict[str, Any]:
     regions = list(session.exec(select(Region).where(Region.level.in_(  # type: ignore[attr-defined]
         [RegionLevel.CITY, RegionLevel.REGENCY, RegionLevel.DISTRICT])).order_by(Region.code)))
     return {"regions": regions, "agency_choices": list(session.exec(select(Agency).order_by(Agency.name))),
-            "channels": dashboard_service.channels(session), "categories": dashboard_service.categories(session)}
+            "channels": dashboard_service.channels(), "categories": dashboard_service.categories()}
 
 
 def _charts(d: Dashboard, t: Any) -> dict[str, charts.Chart]:

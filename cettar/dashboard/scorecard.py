@@ -9,10 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 
-from cettar.metrics.models import COUNTED
 from cettar.metrics.service import histogram_percentile
 
-MEDIA_CHANNELS = ("news", "social")
 DEFAULT_MIN_SAMPLE = 10  # ranks 18-21 of ~30 Surabaya agencies in each quarter of the real history, 28 of 32 over all of it
 LETTERS = ("cepat", "efektif", "tanggap", "transparan", "akuntabel", "responsif")
 
@@ -67,7 +65,6 @@ class Figures:
         return sum(self.backlog.values())
 
 
-COUNT_FIELDS = (*COUNTED, "media_received", "media_responses", "media_within_sla", "still_open")
 
 
 @dataclass(frozen=True)

@@ -18,13 +18,14 @@ from typing import Any
 from sqlmodel import Session, select
 
 from cettar.agency.models import Agency
-from cettar.complaint.models import Channel
+from cettar.complaint.models import CATEGORIES, Channel
 from cettar.db import fetch_all, stored_datetime
-from cettar.dashboard.scorecard import COUNT_FIELDS, DEFAULT_MIN_SAMPLE, MEDIA_CHANNELS, Figures, Letter, letters
+from cettar.dashboard.scorecard import DEFAULT_MIN_SAMPLE, Figures, Letter, letters
 from cettar.errors import FieldError
 from cettar.metrics.models import AgencyRunning
 from cettar.metrics.rollup import add_histograms
-from cettar.metrics.service import AGE_BUCKETS, OLDEST, backlog_by_age, running_totals
+from cettar.metrics.models import COUNTED
+from cettar.metrics.service import AGE_BUCKETS, OLDEST, backlog_by_age, running_totals_before
 from cettar.region.models import Region
 from cettar.settings import get_settings
 
@@ -198,19 +199,12 @@ def _where(session: Session, f: Filters, *, agency_ids: dict[str, int], public: 
     return " AND ".join(["1 = 1", *clauses]), params
 
 
-_MEDIA = "d.channel IN (" + ", ".join(f"'{c}'" for c in MEDIA_CHANNELS) + ")"
-_SUMS = ", ".join(
-    [f"SUM(d.{name})" for name in COUNT_FIELDS if not name.startswith("media_")]
-    + [f"SUM(CASE WHEN {_MEDIA} THEN d.received ELSE 0 END)", f"SUM(CASE WHEN {_MEDIA} THEN d.responses ELSE 0 END)",
-       f"SUM(CASE WHEN {_MEDIA} THEN d.responded_within_sla ELSE 0 END)"]
-)
-_ORDER = [name for name in COUNT_FIELDS if not name.startswith("media_")] + ["media_received", "media_responses",
-                                                                            "media_within_sla"]
+_SUMS = ", ".join(f"SUM(d.{name})" for name in COUNTED)
 
 
 def _figures(values: Any) -> Figures:
     figures = Figures()
-    for name, value in zip(_ORDER, values):
+    for name, value in zip(COUNTED, values):
         setattr(figures, name, int(value or 0))
     return figures
 
@@ -238,16 +232,26 @@ def _histograms(session: Session, where: str, params: dict[str, Any], group: str
     return merged
 
 
-def _running_histograms(session: Session, f: Filters) -> dict[int, dict[int, int]]:
-    """Each agency's first-response histogram over the period, as the difference of two running
-    totals (two indexed look-ups per agency, whatever the period's length)."""
-    upper = running_totals(session, f.end.isoformat(), before=False)
-    lower = running_totals(session, f.start.isoformat(), before=True)
-    result = {}
-    for key, total in upper.items():
-        earlier: AgencyRunning | None = lower.get(key)
-        merged = add_histograms(total.first_response_histogram, earlier.first_response_histogram if earlier else {}, sign=-1)
-        result[key] = {int(bucket): count for bucket, count in merged.items()}
+def _between(upper: AgencyRunning | None, lower: AgencyRunning | None) -> Figures:
+    """What one agency's running totals say of the days between two of their rows."""
+    figures = Figures()
+    if upper is None:
+        return figures
+    for name in COUNTED:
+        setattr(figures, name, getattr(upper, name) - (getattr(lower, name) if lower else 0))
+    merged = add_histograms(upper.first_response_histogram, lower.first_response_histogram if lower else {}, sign=-1)
+    figures.first_response = {int(bucket): count for bucket, count in merged.items()}
+    return figures
+
+
+def _running_figures(session: Session, edges: list[date]) -> dict[date, dict[int, Figures]]:
+    """For each edge after the first, each agency's figures from the previous edge up to it (the
+    edges' running totals: two statements, whatever the period's length)."""
+    at = running_totals_before(session, [edge.isoformat() for edge in edges])
+    result: dict[date, dict[int, Figures]] = {}
+    for earlier, edge in zip(edges, edges[1:]):
+        upper, lower = at[edge.isoformat()], at[earlier.isoformat()]
+        result[edge] = {key: _between(row, lower.get(key)) for key, row in upper.items()}
     return result
 
 
@@ -255,41 +259,49 @@ def _week_start(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def _trend(by_day: dict[date, Figures], f: Filters) -> tuple[list[TrendPoint], list[TrendPoint]]:
-    weekly: dict[date, Figures] = {}
-    monthly: dict[date, Figures] = {}
-    day = f.start
-    while day <= f.end:  # every week and month of the period, empty ones too (a gap is information)
-        weekly.setdefault(_week_start(day), Figures())
-        monthly.setdefault(day.replace(day=1), Figures())
-        day += timedelta(days=1)
-    for day, figures in by_day.items():
-        weekly[_week_start(day)].add(figures)
-        monthly[day.replace(day=1)].add(figures)
-    weeks = [TrendPoint(f"{s.isocalendar().year}-W{s.isocalendar().week:02d}", s, fig) for s, fig in sorted(weekly.items())]
-    months = [TrendPoint(s.strftime("%Y-%m"), s, fig) for s, fig in sorted(monthly.items())]
+def _periods(f: Filters) -> tuple[list[tuple[str, date, date]], list[tuple[str, date, date]]]:
+    """The weeks and months of the period, each cut to the period: (label, first day, day after)."""
+    after = f.end + timedelta(days=1)
+    weeks, months = [], []
+    week = _week_start(f.start)
+    while week < after:
+        iso = week.isocalendar()
+        weeks.append((f"{iso.year}-W{iso.week:02d}", max(week, f.start), min(week + timedelta(days=7), after)))
+        week += timedelta(days=7)
+    month = f.start.replace(day=1)
+    while month < after:
+        following = (month + timedelta(days=32)).replace(day=1)
+        months.append((month.strftime("%Y-%m"), max(month, f.start), min(following, after)))
+        month = following
     return weeks, months
 
 
-def _breaches(session: Session, f: Filters, agency_codes: dict[int, str], *, agency_ids: dict[str, int]) -> tuple[list[Breach], int]:
-    """Clocks started in the period that ran past their deadline, newest deadline first."""
+def _trend(f: Filters, figures_between: Any) -> tuple[list[TrendPoint], list[TrendPoint]]:
+    """Every week and month of the period, empty ones too (a gap is information)."""
+    weeks, months = _periods(f)
+    return ([TrendPoint(label, first, figures_between(first, after)) for label, first, after in weeks],
+            [TrendPoint(label, first, figures_between(first, after)) for label, first, after in months])
+
+
+def _breaches(session: Session, f: Filters, agency_codes: dict[int, str], *, agency_ids: dict[str, int]) -> list[Breach]:
+    """First-response clocks started in the period that ran past their deadline, newest deadline
+    first (how many there are is the roll-up's ``breaches``). A clock's deadline is after its
+    start, so the deadline index is read from the period's start only."""
     zone = get_settings().zone
     start = datetime.combine(f.start, datetime.min.time(), zone)
     end = datetime.combine(f.end + timedelta(days=1), datetime.min.time(), zone)
     clauses, params = _filter_clauses(f, region=("c.region_code", "c.district_code"), channel="c.channel",
                                       category="c.category", agency="k.agency_id", agency_ids=agency_ids)
-    clauses += ["k.status = 'breached'", "k.started_at >= :start", "k.started_at < :end"]
+    clauses += ["k.status = 'breached'", "k.name = 'first_response'", "k.deadline >= :start", "k.started_at >= :start",
+                "k.started_at < :end"]
     params.update(start=start, end=end)
-    where = " AND ".join(clauses)
-    total = fetch_all(session, f"SELECT COUNT(*) FROM sla_clock k JOIN complaint c ON c.id = k.complaint_id WHERE {where}",
-                      **params)[0][0]
     rows = fetch_all(session, f"""
         SELECT c.tracking_code, k.agency_id, k.name, k.deadline, k.stopped_at
-        FROM sla_clock k JOIN complaint c ON c.id = k.complaint_id WHERE {where}
+        FROM sla_clock k JOIN complaint c ON c.id = k.complaint_id WHERE {" AND ".join(clauses)}
         ORDER BY k.deadline DESC, k.id DESC LIMIT {BREACH_LIST}""", **params)
     return [Breach(code, agency_codes.get(agency_id) if agency_id else None, name,
                    stored_datetime(deadline) if deadline is not None else None, stopped is None)
-            for code, agency_id, name, deadline, stopped in rows], int(total)
+            for code, agency_id, name, deadline, stopped in rows]
 
 
 def _rank(rows: list[AgencyRow], min_sample: int) -> None:
@@ -319,16 +331,24 @@ def dashboard(session: Session, f: Filters, *, now: datetime, min_sample: int = 
     own = replace(f, agency=scope_agency or f.agency)
 
     where, params = _where(session, province_filters, agency_ids=ids, public=public)
-    per_day_agency = _counts(session, where, params, "d.day, d.agency_key")
-    by_agency: dict[int, Figures] = defaultdict(Figures)
-    for _, agency_key, figures in per_day_agency:
-        by_agency[agency_key].add(figures)
-    if province_filters.sliced or public:
-        histograms = {key[0]: h for key, h in _histograms(session, where, params, "d.agency_key").items()}
+    from_running = not (province_filters.sliced or public)  # the running totals answer it: no slice scans
+    if from_running:
+        weeks, months = _periods(f)
+        edges = sorted({f.start, *(first for _, first, _ in weeks + months), f.end + timedelta(days=1)})
+        running = _running_figures(session, edges)
+        by_agency: dict[int, Figures] = defaultdict(Figures)
+        for per_agency in running.values():
+            for key, part in per_agency.items():
+                by_agency[key].add(part)
+        for key in [key for key, figures in by_agency.items() if figures == Figures()]:
+            del by_agency[key]  # nothing in the period
     else:
-        histograms = _running_histograms(session, province_filters)
-    for key, figures in by_agency.items():
-        figures.first_response = dict(histograms.get(key, {}))
+        per_day_agency = _counts(session, where, params, "d.day, d.agency_key")
+        by_agency = defaultdict(Figures)
+        for _, agency_key, figures in per_day_agency:
+            by_agency[agency_key].add(figures)
+        for (key,), histogram in _histograms(session, where, params, "d.agency_key").items():
+            by_agency[key].first_response = histogram
     backlog_where, backlog_params = _where(session, province_filters, agency_ids=ids, public=public, period=False)
     for key, backlog in backlog_by_age(session, today=today, where=backlog_where, **backlog_params).items():
         by_agency[key].backlog = backlog
@@ -347,13 +367,30 @@ def dashboard(session: Session, f: Filters, *, now: datetime, min_sample: int = 
         return Dashboard(f, min_sample, province, letters(province, min_sample=min_sample), rows, [], [], [], [], 0, now,
                          None, scope_agency=scope_agency)
     own_where, own_params = _where(session, own, agency_ids=ids, public=public)
-    by_day: dict[date, Figures] = defaultdict(Figures)
-    for day, agency_key, figures in per_day_agency:
-        if not own.agency or codes.get(agency_key) == own.agency:
-            by_day[date.fromisoformat(day)].add(figures)
-    for (day,), histogram in _histograms(session, own_where, own_params, "d.day").items():
-        by_day[date.fromisoformat(day)].first_response = histogram
-    weekly, monthly = _trend(by_day, own)
+    own_key = ids.get(own.agency) if own.agency else None
+    if from_running:
+        def figures_between(first: date, after: date) -> Figures:
+            total = Figures()
+            for edge in sorted(e for e in running if first < e <= after):
+                for key, part in running[edge].items():
+                    if own_key is None or key == own_key:
+                        total.add(part)
+            return total
+    else:
+        by_day: dict[date, Figures] = defaultdict(Figures)
+        for day, agency_key, figures in per_day_agency:
+            if own_key is None or agency_key == own_key:
+                by_day[date.fromisoformat(day)].add(figures)
+        for (day,), histogram in _histograms(session, own_where, own_params, "d.day").items():
+            by_day[date.fromisoformat(day)].first_response = histogram
+
+        def figures_between(first: date, after: date) -> Figures:
+            total = Figures()
+            for day, figures in by_day.items():
+                if first <= day < after:
+                    total.add(figures)
+            return total
+    weekly, monthly = _trend(f, figures_between)
 
     district_names = {code: name for code, name in session.exec(select(Region.code, Region.name))}
     districts = []
@@ -363,17 +400,18 @@ def dashboard(session: Session, f: Filters, *, now: datetime, min_sample: int = 
         districts.append(DistrictRow(code, district_names.get(code, code) if code else "", figures))
     districts.sort(key=lambda r: (not r.code, -r.figures.received, r.name))
 
-    breach_list, breach_total = _breaches(session, own, codes, agency_ids=ids) if breaches and not public else ([], 0)
-    refreshed = fetch_all(session, "SELECT MAX(refreshed_at) FROM agency_day")[0][0]
+    breach_list = _breaches(session, own, codes, agency_ids=ids) if breaches and not public else []
+    breach_total = sum(r.figures.breaches for r in rows) if own.agency else province.breaches
+    refreshed = fetch_all(session, "SELECT MAX(refreshed_at) FROM agency_running")[0][0]
     return Dashboard(f, min_sample, province, letters(province, min_sample=min_sample), rows, weekly, monthly, districts,
                      breach_list, breach_total, now, stored_datetime(refreshed) if refreshed is not None else None,
                      scope_agency=scope_agency)
 
 
-def channels(session: Session) -> list[str]:
-    """The channels the roll-up has seen, for the filter's choices."""
-    return sorted({c for (c,) in fetch_all(session, "SELECT DISTINCT channel FROM agency_day") if c})
+def channels() -> list[str]:
+    """The channels a complaint can come by, for the filter's choices."""
+    return [channel.value for channel in Channel]
 
 
-def categories(session: Session) -> list[str]:
-    return sorted({c for (c,) in fetch_all(session, "SELECT DISTINCT category FROM agency_day") if c})
+def categories() -> list[str]:
+    return [category for category in CATEGORIES if category]

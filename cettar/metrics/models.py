@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Index, UniqueConstraint
+from sqlalchemy import JSON, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from cettar.types import UTCDateTime
@@ -58,13 +58,19 @@ class _AgencyPeriod(SQLModel):
     public_responses: int = 0  # with at least one public answer from staff
     resolutions: int = 0  # resolution clocks stopped by a resolution (not by an automatic closing)
     resolved_within_sla: int = 0
+    media_received: int = 0  # picked up from news and social media (MEDIA_CHANNELS)
+    media_responses: int = 0
+    media_within_sla: int = 0
+    still_open: int = 0  # received that day and open when the row was refreshed: the backlog by age
     first_response_histogram: dict[str, int] = Field(default_factory=dict, sa_type=JSON, nullable=False)
     resolution_histogram: dict[str, int] = Field(default_factory=dict, sa_type=JSON, nullable=False)
     refreshed_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
 
 
 COUNTED = ("received", "routed", "resolved", "reopened", "responses", "responded_within_sla", "breaches",
-           "finished", "finished_first_time", "public_responses", "resolutions", "resolved_within_sla")
+           "finished", "finished_first_time", "public_responses", "resolutions", "resolved_within_sla",
+           "media_received", "media_responses", "media_within_sla", "still_open")
+MEDIA_CHANNELS = ("news", "social")  # what the Tanggap letter counts
 # what a day row is split by, so the dashboard can filter; '' where a complaint has none
 SLICE = ("region_code", "district_code", "channel", "category", "confidential")
 HISTOGRAMS = ("first_response_histogram", "resolution_histogram")
@@ -79,6 +85,9 @@ class AgencyDay(_AgencyPeriod, table=True):
     __table_args__ = (
         UniqueConstraint("day", "agency_key", "region_code", "district_code", "channel", "category", "confidential"),
         Index("ix_agency_day_agency_key_day", "agency_key", "day"),
+        # the backlog by age reads only the rows that still have open complaints, from the index alone
+        Index("ix_agency_day_open", "agency_key", "day", "still_open", sqlite_where=text("still_open > 0"),
+              postgresql_where=text("still_open > 0")),
     )
 
     day: str = Field(max_length=10, index=True)  # local date, ISO
@@ -87,9 +96,6 @@ class AgencyDay(_AgencyPeriod, table=True):
     channel: str = Field(default="", max_length=10)
     category: str = Field(default="", max_length=40)
     confidential: bool = False
-    # complaints received that day and still open when the row was refreshed: the backlog by age
-    # is read from these, not from the complaint table
-    still_open: int = 0
 
 
 class AgencyRunning(_AgencyPeriod, table=True):

@@ -18,7 +18,7 @@ from sqlmodel import Session, col, select
 
 from cettar.db import fetch_all, stored_datetime
 from cettar.complaint.workflow import OPEN_STATUSES
-from cettar.metrics.models import BUCKET_SQL, COUNTED, HISTOGRAMS, AgencyDay, AgencyRunning
+from cettar.metrics.models import BUCKET_SQL, COUNTED, HISTOGRAMS, MEDIA_CHANNELS, AgencyDay, AgencyRunning
 from cettar.settings import get_settings
 
 
@@ -96,6 +96,9 @@ def _day_rows(session: Session, day: date, now: datetime) -> dict[SliceKey, Agen
         r = row(_key(agency_id, *dims))
         histogram = r.first_response_histogram if name == "first_response" else r.resolution_histogram
         histogram[str(bucket)] = count
+    for r in rows.values():  # kept apart too, so that the running totals carry the Tanggap letter
+        if r.channel in MEDIA_CHANNELS:
+            r.media_received, r.media_responses, r.media_within_sla = r.received, r.responses, r.responded_within_sla
     return rows
 
 

@@ -8,11 +8,12 @@ their medians and p90s exact to a quarter of an hour.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import literal, union_all
+from sqlalchemy import String, literal, true, union_all
 from sqlmodel import Session, col, select
 
 from cettar.agency.models import Agency
@@ -71,14 +72,28 @@ def histogram_percentile(histogram: dict[int, int], share: float) -> float | Non
 
 
 def running_totals(session: Session, day: str, *, before: bool) -> dict[int, AgencyRunning]:
-    """Each agency's last running-total row on or before ``day`` (strictly before with ``before``):
-    one backward step on the (agency_key, day) index per agency, never a scan of the table."""
-    on_or_before = col(AgencyRunning.day) < day if before else col(AgencyRunning.day) <= day
+    """Each agency's last running-total row on or before ``day`` (strictly before with ``before``)."""
+    if not before:
+        day = (date.fromisoformat(day) + timedelta(days=1)).isoformat()
+    return running_totals_before(session, [day])[day]
+
+
+def running_totals_before(session: Session, days: Sequence[str]) -> dict[str, dict[int, AgencyRunning]]:
+    """For each of ``days``, each agency's last running-total row strictly before it: one backward
+    step on the (agency_key, day) index per agency and day, never a scan of the table; two
+    statements however many days are asked for."""
     keys = union_all(select(col(Agency.id).label("key")), select(literal(0).label("key"))).subquery()
-    latest = (select(AgencyRunning.id).where(col(AgencyRunning.agency_key) == keys.c.key, on_or_before)
-              .order_by(col(AgencyRunning.day).desc()).limit(1).correlate(keys).scalar_subquery())
-    query = select(AgencyRunning).where(col(AgencyRunning.id).in_(select(latest).select_from(keys)))
-    return {row.agency_key: row for row in session.exec(query)}
+    bounds = union_all(*(select(literal(day, String()).label("bound")) for day in days)).subquery()
+    latest = (select(AgencyRunning.id).where(col(AgencyRunning.agency_key) == keys.c.key, col(AgencyRunning.day) < bounds.c.bound)
+              .order_by(col(AgencyRunning.day).desc()).limit(1).correlate(keys, bounds).scalar_subquery())
+    pairs = session.execute(select(bounds.c.bound, keys.c.key, latest).select_from(bounds.join(keys, true()))).all()
+    wanted = {row_id for _, _, row_id in pairs if row_id is not None}
+    rows = {row.id: row for row in session.exec(select(AgencyRunning).where(col(AgencyRunning.id).in_(wanted)))} if wanted else {}
+    result: dict[str, dict[int, AgencyRunning]] = {day: {} for day in days}
+    for bound, key, row_id in pairs:
+        if row_id is not None:
+            result[bound][key] = rows[row_id]
+    return result
 
 
 def _local_days(start: datetime, end: datetime) -> tuple[date, date]:

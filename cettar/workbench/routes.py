@@ -16,7 +16,7 @@ from starlette.responses import Response
 from cettar.agency import service as agency_service
 from cettar.agency.models import Agency
 from cettar.calendar import deployment_calendar
-from cettar.complaint.models import Complaint
+from cettar.complaint.models import CATEGORIES, Complaint
 from cettar.db import SessionDep
 from cettar.errors import Conflict, FieldError, NotFound
 from cettar.i18n import language_of
@@ -118,7 +118,7 @@ def _complaint_context(session: Session, actor: Actor, complaint: Complaint, req
                     can_work=actor.role == Role.ADMIN or (actor.staff.agency_id is not None
                                                           and actor.staff.agency_id == complaint.agency_id),
                     can_route=actor.role in (Role.TRIAGE, Role.ADMIN) and complaint.status == "triage",
-                    categories=service.CATEGORIES, priorities=service.PRIORITIES)
+                    categories=CATEGORIES, priorities=service.PRIORITIES)
 
 
 @router.get("/staf/pengaduan/{code}")

@@ -18,7 +18,7 @@ from sqlmodel import Session, col, select
 from cettar.clock import service as clock_service
 from cettar.clock.models import SlaClock
 from cettar.complaint import routing
-from cettar.complaint.models import ActorType, Complaint, ComplaintEvent
+from cettar.complaint.models import CATEGORIES, ActorType, Complaint, ComplaintEvent
 from cettar.complaint.workflow import OPEN_STATUSES, Status, can_transition, record_event, transition
 from cettar.errors import Conflict, FieldError, NotFound
 from cettar.sources.models import SourceItem
@@ -311,7 +311,6 @@ def merge(session: Session, actor: Actor, complaint: Complaint, *, into_code: st
     return target
 
 
-CATEGORIES = ("", "fire", "flood", "disaster", "infrastructure", "environment", "administration", "social")
 PRIORITIES = ("normal", "urgent")
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import event
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from cettar.complaint.models import ActorType, Complaint
 from cettar.complaint.workflow import Status, transition
@@ -186,3 +186,18 @@ def test_the_query_count_does_not_grow_with_the_data(session: Session) -> None:
         complaint(session, code, (2, Status.RESPONDED, "ok"), district_code="3578-gubeng")
     rollup.refresh_days(session, days={date(2026, 2, 2)}, now=NOW)
     assert statements() == few
+
+
+def test_the_breach_list_follows_the_sweep(fixture: Session) -> None:
+    from cettar.clock.sweep import sweep
+
+    swept = sweep(fixture, now=NOW, escalate_after=timedelta(hours=8))
+    assert swept.breaches >= 1
+    rollup.refresh_days(fixture, days={date(2026, 2, 2)}, now=NOW)
+    d = service.dashboard(fixture, february(), now=NOW, min_sample=2)
+    unanswered = fixture.exec(select(Complaint).where(Complaint.district_code == "3578-rungkut")).one()
+    # the unanswered DISHUB complaint missed its first-response deadline; resolution breaches are not listed
+    assert [(b.tracking_code, b.clock, b.still_open) for b in d.breaches] == [(unanswered.tracking_code, "first_response", True)]
+    assert d.breaches_total == 1 == rows(d)["DISHUB"].figures.breaches
+    narrowed = service.dashboard(fixture, february(region="3578-kenjeran"), now=NOW, min_sample=2)
+    assert narrowed.breaches == [] and narrowed.breaches_total == 0
