@@ -39,7 +39,8 @@ def test_cettar_up_runs_everything_and_stops_cleanly(tmp_path: Path, monkeypatch
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     process = subprocess.Popen(
-        [sys.executable, "-m", "cettar", "up", "--port", str(port)], cwd=tmp_path,
+        # the history (a minute's load) has its own test below; this one is about the processes
+        [sys.executable, "-m", "cettar", "up", "--port", str(port), "--no-history"], cwd=tmp_path,
         env={**os.environ, "CETTAR_DATA_DIR": str(tmp_path / "var")},
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
     )
@@ -135,3 +136,25 @@ def test_a_worker_refuses_a_model_for_agencies_the_deployment_lacks(tmp_path: Pa
                             env={**env, "CETTAR_MODEL_PATH": str(tmp_path / "missing.skops")},
                             capture_output=True, text=True, timeout=60)
     assert broken.returncode == 1 and "cannot route complaints" in broken.stderr and "no such model file" in broken.stderr
+
+
+def test_seed_demo_loads_the_history_with_progress_once(committed: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from cettar import history
+    from cettar.cli import main
+    from cettar.db import fetch_all, session_scope
+
+    sample = list(history.read())[:700]  # two batches of the real file
+    monkeypatch.setattr(history, "read", lambda: iter(sample))
+    runner = CliRunner()
+    first = runner.invoke(main, ["seed-demo", "--no-complaints", "--history"])
+    assert first.exit_code == 0, first.output
+    assert "500 / 700" in first.output and "History loaded" in first.output and "700 new" in first.output
+    with session_scope() as session:
+        assert fetch_all(session, "SELECT COUNT(*) FROM complaint WHERE channel = 'history'")[0][0] == 700
+        assert fetch_all(session, "SELECT SUM(received) FROM agency_day")[0][0] == 700  # the roll-up refreshed
+        assert fetch_all(session, "SELECT SUM(received) FROM district_running r WHERE r.day = "
+                                  "(SELECT MAX(day) FROM district_running d WHERE d.district_code = r.district_code)")[0][0] == 700
+    again = runner.invoke(main, ["seed-demo", "--no-complaints", "--history"])
+    assert again.exit_code == 0 and "0 new, 700 already there" in again.output

@@ -22,9 +22,8 @@ from cettar.complaint.models import CATEGORIES, Channel
 from cettar.db import fetch_all, stored_datetime
 from cettar.dashboard.scorecard import DEFAULT_MIN_SAMPLE, Figures, Letter, letters
 from cettar.errors import FieldError
-from cettar.metrics.models import AgencyRunning
 from cettar.metrics.rollup import add_histograms
-from cettar.metrics.models import COUNTED
+from cettar.metrics.models import COUNTED, AgencyRunning, DistrictRunning
 from cettar.metrics.service import AGE_BUCKETS, OLDEST, backlog_by_age, running_totals_before
 from cettar.region.models import Region
 from cettar.settings import get_settings
@@ -232,8 +231,8 @@ def _histograms(session: Session, where: str, params: dict[str, Any], group: str
     return merged
 
 
-def _between(upper: AgencyRunning | None, lower: AgencyRunning | None) -> Figures:
-    """What one agency's running totals say of the days between two of their rows."""
+def _between(upper: AgencyRunning | DistrictRunning | None, lower: AgencyRunning | DistrictRunning | None) -> Figures:
+    """What one agency's (or district's) running totals say of the days between two of their rows."""
     figures = Figures()
     if upper is None:
         return figures
@@ -319,7 +318,7 @@ def dashboard(session: Session, f: Filters, *, now: datetime, min_sample: int = 
               league_only: bool = False) -> Dashboard:
     """The whole page. ``scope_agency`` (a supervisor's) restricts the league, trend, districts and
     breaches to that agency and keeps the province's figures beside it; ``public`` leaves out
-    confidential complaints and the breach list."""
+    confidential complaints, the district table and the breach list."""
     agencies = list(session.exec(select(Agency)))
     codes = {a.id: a.code for a in agencies if a.id is not None}
     ids = {a.code: a.id for a in agencies if a.id is not None}
@@ -393,11 +392,25 @@ def dashboard(session: Session, f: Filters, *, now: datetime, min_sample: int = 
     weekly, monthly = _trend(f, figures_between)
 
     district_names = {code: name for code, name in session.exec(select(Region.code, Region.name))}
-    districts = []
-    district_histograms = _histograms(session, own_where, own_params, "d.district_code")
-    for code, figures in _counts(session, own_where, own_params, "d.district_code"):
-        figures.first_response = district_histograms.get((code,), {})
-        districts.append(DistrictRow(code, district_names.get(code, code) if code else "", figures))
+    by_district: dict[str, Figures]
+    if public:  # the transparency page shows no district table
+        by_district = {}
+    elif from_running and own_key is None:  # two running-total rows per district, like the league
+        after = (f.end + timedelta(days=1)).isoformat()
+        at = running_totals_before(session, [f.start.isoformat(), after], model=DistrictRunning)
+        by_district = {}
+        for code, upper in at[after].items():
+            figures = _between(upper, at[f.start.isoformat()].get(code))
+            if figures != Figures():
+                by_district[code] = figures
+    else:
+        district_histograms = _histograms(session, own_where, own_params, "d.district_code")
+        by_district = {}
+        for code, figures in _counts(session, own_where, own_params, "d.district_code"):
+            figures.first_response = district_histograms.get((code,), {})
+            by_district[code] = figures
+    districts = [DistrictRow(code, district_names.get(code, code) if code else "", figures)
+                 for code, figures in by_district.items()]
     districts.sort(key=lambda r: (not r.code, -r.figures.received, r.name))
 
     breach_list = _breaches(session, own, codes, agency_ids=ids) if breaches and not public else []

@@ -41,11 +41,10 @@ def bucket_middle(bucket: int) -> float:
     return edge + (bucket - first) * width + width / 2
 
 
-class _AgencyPeriod(SQLModel):
-    """What a roll-up row counts, for one agency and one period (a day or a month)."""
+class _Period(SQLModel):
+    """What a roll-up row counts, for one period (a day, or everything up to a day)."""
 
     id: int | None = Field(default=None, primary_key=True)
-    agency_key: int = 0  # the agency's id; 0 for complaints not routed to any agency
     received: int = 0
     routed: int = 0
     resolved: int = 0
@@ -65,6 +64,10 @@ class _AgencyPeriod(SQLModel):
     first_response_histogram: dict[str, int] = Field(default_factory=dict, sa_type=JSON, nullable=False)
     resolution_histogram: dict[str, int] = Field(default_factory=dict, sa_type=JSON, nullable=False)
     refreshed_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
+
+
+class _AgencyPeriod(_Period):
+    agency_key: int = 0  # the agency's id; 0 for complaints not routed to any agency
 
 
 COUNTED = ("received", "routed", "resolved", "reopened", "responses", "responded_within_sla", "breaches",
@@ -107,4 +110,15 @@ class AgencyRunning(_AgencyPeriod, table=True):
     __tablename__ = "agency_running"
     __table_args__ = (UniqueConstraint("agency_key", "day"),)
 
+    day: str = Field(max_length=10)  # local date, ISO
+
+
+class DistrictRunning(_Period, table=True):
+    """Running totals per district (every agency's AgencyDay rows of that district), so that the
+    dashboard's district table for any period is two rows per district, like the league's."""
+
+    __tablename__ = "district_running"
+    __table_args__ = (UniqueConstraint("district_code", "day"),)
+
+    district_code: str = Field(max_length=32)  # '' for complaints without a district
     day: str = Field(max_length=10)  # local date, ISO

@@ -18,7 +18,7 @@ from sqlmodel import Session, col, select
 
 from cettar.db import fetch_all, stored_datetime
 from cettar.complaint.workflow import OPEN_STATUSES
-from cettar.metrics.models import BUCKET_SQL, COUNTED, HISTOGRAMS, MEDIA_CHANNELS, AgencyDay, AgencyRunning
+from cettar.metrics.models import BUCKET_SQL, COUNTED, HISTOGRAMS, MEDIA_CHANNELS, AgencyDay, AgencyRunning, DistrictRunning
 from cettar.settings import get_settings
 
 
@@ -106,22 +106,26 @@ def refresh_days(session: Session, *, days: Iterable[date], now: datetime) -> in
     """Recompute the given local days and the running totals after them; returns the day rows written."""
     written = 0
     days = sorted(set(days))
-    changed_from: dict[int, str] = {}  # agency key -> its earliest day refreshed
+    agencies_from: dict[int, str] = {}  # agency key -> its earliest day refreshed
+    districts_from: dict[str, str] = {}
     if session.get_bind().dialect.name == "postgresql":
         # two refreshes of one day would both delete, then both insert: one at a time (SQLite's
         # BEGIN IMMEDIATE already serialises writers)
         fetch_all(session, "SELECT pg_advisory_xact_lock(:key)", key=ROLLUP_LOCK)
     for day in days:
         rows = _day_rows(session, day, now)
-        before = session.exec(select(AgencyDay.agency_key).where(AgencyDay.day == day.isoformat())).all()
-        for key in {*before, *(k[0] for k in rows)}:
-            changed_from.setdefault(key, day.isoformat())
+        before = session.exec(select(AgencyDay.agency_key, AgencyDay.district_code).where(AgencyDay.day == day.isoformat())).all()
+        for agency_key, district in {*before, *((k[0], k[2]) for k in rows)}:
+            agencies_from.setdefault(agency_key, day.isoformat())
+            districts_from.setdefault(district, day.isoformat())
         session.execute(delete(AgencyDay).where(AgencyDay.day == day.isoformat()))  # type: ignore[arg-type]
         session.add_all(rows.values())
         session.flush()
         written += len(rows)
-    for key, first in changed_from.items():
-        _refresh_running(session, key, first, now=now)
+    for agency_key, first in agencies_from.items():
+        _refresh_running(session, AgencyRunning, "agency_key", agency_key, first, now=now)
+    for district, first in districts_from.items():
+        _refresh_running(session, DistrictRunning, "district_code", district, first, now=now)
     return written
 
 
@@ -132,16 +136,18 @@ def add_histograms(a: dict[str, int], b: dict[str, int], sign: int = 1) -> dict[
     return {bucket: count for bucket, count in merged.items() if count}
 
 
-def _refresh_running(session: Session, agency_key: int, first: str, *, now: datetime) -> None:
-    """Running totals of one agency from ``first`` on: the last total before it, plus each day."""
-    base = session.exec(select(AgencyRunning).where(AgencyRunning.agency_key == agency_key, col(AgencyRunning.day) < first)
-                        .order_by(col(AgencyRunning.day).desc()).limit(1)).first()
+def _refresh_running(session: Session, model: type[AgencyRunning] | type[DistrictRunning], column: str, key: int | str,
+                     first: str, *, now: datetime) -> None:
+    """Running totals of one agency (or district) from ``first`` on: the last total before it,
+    plus each day's rows."""
+    own, own_days = getattr(model, column), getattr(AgencyDay, column)
+    base = session.exec(select(model).where(own == key, col(model.day) < first)
+                        .order_by(col(model.day).desc()).limit(1)).first()
     totals = {name: getattr(base, name) if base else 0 for name in COUNTED}
     histograms = {name: dict(getattr(base, name)) if base else {} for name in HISTOGRAMS}
-    days = session.exec(select(AgencyDay).where(AgencyDay.agency_key == agency_key, col(AgencyDay.day) >= first)
-                        .order_by(col(AgencyDay.day))).all()
-    session.execute(delete(AgencyRunning).where(col(AgencyRunning.agency_key) == agency_key, col(AgencyRunning.day) >= first))
-    running: list[AgencyRunning] = []
+    days = session.exec(select(AgencyDay).where(own_days == key, col(AgencyDay.day) >= first).order_by(col(AgencyDay.day))).all()
+    session.execute(delete(model).where(own == key, col(model.day) >= first))
+    running: list[AgencyRunning | DistrictRunning] = []
     for day_row in days:  # several slices a day: one running row per day, after its last slice
         for name in COUNTED:
             totals[name] += getattr(day_row, name)
@@ -150,7 +156,7 @@ def _refresh_running(session: Session, agency_key: int, first: str, *, now: date
         if running and running[-1].day == day_row.day:
             row = running[-1]
         else:
-            row = AgencyRunning(agency_key=agency_key, day=day_row.day, refreshed_at=now)
+            row = model.model_validate({column: key, "day": day_row.day, "refreshed_at": now})
             running.append(row)
         for name, value in totals.items():
             setattr(row, name, value)

@@ -11,14 +11,15 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import String, literal, true, union_all
 from sqlmodel import Session, col, select
 
 from cettar.agency.models import Agency
+from cettar.region.models import Region, RegionLevel
 from cettar.db import fetch_all
-from cettar.metrics.models import COUNTED, HISTOGRAMS, AgencyRunning, bucket_middle
+from cettar.metrics.models import COUNTED, HISTOGRAMS, AgencyRunning, DistrictRunning, bucket_middle
 from cettar.metrics.rollup import add_histograms
 from cettar.settings import get_settings
 
@@ -78,18 +79,29 @@ def running_totals(session: Session, day: str, *, before: bool) -> dict[int, Age
     return running_totals_before(session, [day])[day]
 
 
-def running_totals_before(session: Session, days: Sequence[str]) -> dict[str, dict[int, AgencyRunning]]:
-    """For each of ``days``, each agency's last running-total row strictly before it: one backward
-    step on the (agency_key, day) index per agency and day, never a scan of the table; two
-    statements however many days are asked for."""
-    keys = union_all(select(col(Agency.id).label("key")), select(literal(0).label("key"))).subquery()
+RunningRow = TypeVar("RunningRow", AgencyRunning, DistrictRunning)
+
+
+def running_totals_before(session: Session, days: Sequence[str], *,
+                          model: type[RunningRow] = AgencyRunning) -> dict[str, dict[Any, RunningRow]]:  # type: ignore[assignment]
+    """For each of ``days``, each agency's (or, with ``model=DistrictRunning``, each district's)
+    last running-total row strictly before it: one backward step on the (key, day) index per key
+    and day, never a scan of the table; two statements however many days are asked for."""
+    if model is DistrictRunning:
+        column = "district_code"
+        keys = union_all(select(col(Region.code).label("key")).where(Region.level == RegionLevel.DISTRICT),
+                         select(literal("").label("key"))).subquery()
+    else:
+        column = "agency_key"
+        keys = union_all(select(col(Agency.id).label("key")), select(literal(0).label("key"))).subquery()
+    own = getattr(model, column)
     bounds = union_all(*(select(literal(day, String()).label("bound")) for day in days)).subquery()
-    latest = (select(AgencyRunning.id).where(col(AgencyRunning.agency_key) == keys.c.key, col(AgencyRunning.day) < bounds.c.bound)
-              .order_by(col(AgencyRunning.day).desc()).limit(1).correlate(keys, bounds).scalar_subquery())
+    latest = (select(model.id).where(own == keys.c.key, col(model.day) < bounds.c.bound)
+              .order_by(col(model.day).desc()).limit(1).correlate(keys, bounds).scalar_subquery())
     pairs = session.execute(select(bounds.c.bound, keys.c.key, latest).select_from(bounds.join(keys, true()))).all()
     wanted = {row_id for _, _, row_id in pairs if row_id is not None}
-    rows = {row.id: row for row in session.exec(select(AgencyRunning).where(col(AgencyRunning.id).in_(wanted)))} if wanted else {}
-    result: dict[str, dict[int, AgencyRunning]] = {day: {} for day in days}
+    rows = {row.id: row for row in session.exec(select(model).where(col(model.id).in_(wanted)))} if wanted else {}
+    result: dict[str, dict[Any, RunningRow]] = {day: {} for day in days}
     for bound, key, row_id in pairs:
         if row_id is not None:
             result[bound][key] = rows[row_id]

@@ -119,6 +119,10 @@ def test_the_sliced_path_gives_the_running_totals_figures(fixture: Session) -> N
     for code in ("DISHUB", "DLH"):
         assert plain[code].figures == sliced[code].figures
         assert plain[code].rank == sliced[code].rank
+    by_district = [service.dashboard(fixture, filters, now=NOW, min_sample=2).districts
+                   for filters in (february(), february(region="3578"))]
+    assert [(r.code, r.figures) for r in by_district[0]] == [(r.code, r.figures) for r in by_district[1]]
+    assert len(by_district[0]) == 2
 
 
 def test_an_empty_period_and_one_before_the_first_complaint(fixture: Session) -> None:
