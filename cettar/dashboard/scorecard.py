@@ -7,8 +7,9 @@ nothing about an agency. The definitions are explained to readers on /staf/dasbo
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 
+from cettar.metrics.models import COUNTED
 from cettar.metrics.service import histogram_percentile
 
 DEFAULT_MIN_SAMPLE = 10  # ranks 18-21 of ~30 Surabaya agencies in each quarter of the real history, 28 of 32 over all of it
@@ -40,13 +41,12 @@ class Figures:
     backlog: dict[str, int] = field(default_factory=dict)
 
     def add(self, other: Figures) -> None:
-        for f in fields(self):
-            mine, theirs = getattr(self, f.name), getattr(other, f.name)
-            if isinstance(mine, dict):
-                for key, count in theirs.items():
-                    mine[key] = mine.get(key, 0) + count
-            else:
-                setattr(self, f.name, mine + theirs)
+        for name in COUNTED:  # every count field, in the roll-up's order
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for bucket, count in other.first_response.items():
+            self.first_response[bucket] = self.first_response.get(bucket, 0) + count
+        for age, count in other.backlog.items():
+            self.backlog[age] = self.backlog.get(age, 0) + count
 
     @property
     def median_hours(self) -> float | None:

@@ -246,7 +246,7 @@ def _between(upper: AgencyRunning | DistrictRunning | None, lower: AgencyRunning
 def _running_figures(session: Session, edges: list[date]) -> dict[date, dict[int, Figures]]:
     """For each edge after the first, each agency's figures from the previous edge up to it (the
     edges' running totals: two statements, whatever the period's length)."""
-    at = running_totals_before(session, [edge.isoformat() for edge in edges])
+    at = running_totals_before(session, [edge.isoformat() for edge in edges], first_response_only=True)
     result: dict[date, dict[int, Figures]] = {}
     for earlier, edge in zip(edges, edges[1:]):
         upper, lower = at[edge.isoformat()], at[earlier.isoformat()]
@@ -333,7 +333,8 @@ def dashboard(session: Session, f: Filters, *, now: datetime, min_sample: int = 
     from_running = not (province_filters.sliced or public)  # the running totals answer it: no slice scans
     if from_running:
         weeks, months = _periods(f)
-        edges = sorted({f.start, *(first for _, first, _ in weeks + months), f.end + timedelta(days=1)})
+        edges = sorted({f.start, f.end + timedelta(days=1)} if league_only else
+                       {f.start, *(first for _, first, _ in weeks + months), f.end + timedelta(days=1)})
         running = _running_figures(session, edges)
         by_agency: dict[int, Figures] = defaultdict(Figures)
         for per_agency in running.values():
@@ -368,12 +369,17 @@ def dashboard(session: Session, f: Filters, *, now: datetime, min_sample: int = 
     own_where, own_params = _where(session, own, agency_ids=ids, public=public)
     own_key = ids.get(own.agency) if own.agency else None
     if from_running:
+        per_edge: dict[date, Figures] = defaultdict(Figures)  # what came in up to each edge, every agency (or the own)
+        for edge, per_agency in running.items():
+            for key, part in per_agency.items():
+                if own_key is None or key == own_key:
+                    per_edge[edge].add(part)
+
         def figures_between(first: date, after: date) -> Figures:
             total = Figures()
-            for edge in sorted(e for e in running if first < e <= after):
-                for key, part in running[edge].items():
-                    if own_key is None or key == own_key:
-                        total.add(part)
+            for edge, part in per_edge.items():
+                if first < edge <= after:
+                    total.add(part)
             return total
     else:
         by_day: dict[date, Figures] = defaultdict(Figures)
@@ -397,7 +403,7 @@ def dashboard(session: Session, f: Filters, *, now: datetime, min_sample: int = 
         by_district = {}
     elif from_running and own_key is None:  # two running-total rows per district, like the league
         after = (f.end + timedelta(days=1)).isoformat()
-        at = running_totals_before(session, [f.start.isoformat(), after], model=DistrictRunning)
+        at = running_totals_before(session, [f.start.isoformat(), after], model=DistrictRunning, first_response_only=True)
         by_district = {}
         for code, upper in at[after].items():
             figures = _between(upper, at[f.start.isoformat()].get(code))

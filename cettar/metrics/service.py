@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
 
 from sqlalchemy import String, literal, true, union_all
+from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
 
 from cettar.agency.models import Agency
@@ -82,11 +83,12 @@ def running_totals(session: Session, day: str, *, before: bool) -> dict[int, Age
 RunningRow = TypeVar("RunningRow", AgencyRunning, DistrictRunning)
 
 
-def running_totals_before(session: Session, days: Sequence[str], *,
-                          model: type[RunningRow] = AgencyRunning) -> dict[str, dict[Any, RunningRow]]:  # type: ignore[assignment]
+def running_totals_before(session: Session, days: Sequence[str], *, model: type[RunningRow] = AgencyRunning,  # type: ignore[assignment]
+                          first_response_only: bool = False) -> dict[str, dict[Any, RunningRow]]:
     """For each of ``days``, each agency's (or, with ``model=DistrictRunning``, each district's)
     last running-total row strictly before it: one backward step on the (key, day) index per key
-    and day, never a scan of the table; two statements however many days are asked for."""
+    and day, never a scan of the table; two statements however many days are asked for. With
+    ``first_response_only`` the rows come without the resolution histogram and refresh time."""
     if model is DistrictRunning:
         column = "district_code"
         keys = union_all(select(col(Region.code).label("key")).where(Region.level == RegionLevel.DISTRICT),
@@ -100,7 +102,10 @@ def running_totals_before(session: Session, days: Sequence[str], *,
               .order_by(col(model.day).desc()).limit(1).correlate(keys, bounds).scalar_subquery())
     pairs = session.execute(select(bounds.c.bound, keys.c.key, latest).select_from(bounds.join(keys, true()))).all()
     wanted = {row_id for _, _, row_id in pairs if row_id is not None}
-    rows = {row.id: row for row in session.exec(select(model).where(col(model.id).in_(wanted)))} if wanted else {}
+    query = select(model).where(col(model.id).in_(wanted))
+    if first_response_only:
+        query = query.options(defer(model.resolution_histogram), defer(model.refreshed_at))  # type: ignore[arg-type]
+    rows = {row.id: row for row in session.exec(query)} if wanted else {}
     result: dict[str, dict[Any, RunningRow]] = {day: {} for day in days}
     for bound, key, row_id in pairs:
         if row_id is not None:

@@ -56,6 +56,15 @@ def fixture(session: Session) -> Session:
     return session
 
 
+def test_figures_count_what_the_roll_up_counts() -> None:
+    from dataclasses import fields
+
+    from cettar.dashboard.scorecard import Figures
+    from cettar.metrics.models import COUNTED
+
+    assert tuple(f.name for f in fields(Figures) if f.type == "int") == COUNTED  # Figures.add adds exactly these
+
+
 def february(**changes: str) -> Filters:
     return Filters(date(2026, 2, 1), date(2026, 2, 28), **changes)
 
