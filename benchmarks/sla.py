@@ -157,7 +157,7 @@ def main() -> None:
     tmp = tempfile.TemporaryDirectory()
     url = args.database_url or f"sqlite:///{Path(tmp.name) / 'bench.db'}"
     os.environ["CETTAR_DATABASE_URL"] = url
-    from cettar.clock.sweep import sweep
+    from cettar.complaint.sweep import sweep
     from cettar.db import make_engine
     from cettar.metrics.service import agency_metrics
 

@@ -14,7 +14,7 @@ from types import FrameType
 import click
 
 from cettar.settings import get_settings
-from cettar.clock.commands import sla as sla_commands
+from cettar.metrics.commands import sla as sla_commands
 from cettar.sources.commands import ingest as ingest_commands
 from cettar.staff.commands import staff as staff_commands
 from classifier.cli import classifier as classifier_commands

@@ -1,16 +1,24 @@
-"""Domain errors carry their HTTP status; one handler in ``cettar.main`` renders them."""
+"""Domain errors carry their HTTP status; one handler in ``cettar.main`` renders them.
+
+``message`` is the English text for logs and the API; ``key`` (with ``values``) names the message in
+the catalogue (``error.<key>``), which pages show in the visitor's language."""
 
 from __future__ import annotations
+
+from typing import Any
 
 
 class DomainError(Exception):
     status_code = 400
     code = "bad_request"
 
-    def __init__(self, message: str, *, field: str | None = None) -> None:
+    def __init__(self, message: str, *, field: str | None = None, key: str | None = None,
+                 values: dict[str, Any] | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.field = field
+        self.key = key
+        self.values = values or {}
 
 
 class NotFound(DomainError):
@@ -30,9 +38,10 @@ class FieldError(DomainError):
     status_code = 422
     code = "invalid_field"
 
-    def __init__(self, message: str, *, field: str, key: str = "invalid") -> None:
-        super().__init__(message, field=field)
-        self.key = key
+    key: str
+
+    def __init__(self, message: str, *, field: str, key: str = "invalid", values: dict[str, Any] | None = None) -> None:
+        super().__init__(message, field=field, key=key, values=values)
 
 
 class RateLimited(DomainError):

@@ -33,10 +33,10 @@ from sqlmodel import Session, col, select
 from cettar.agency import service as agency_service
 from cettar.agency.models import Agency
 from cettar.clock import service as clock_service
-from cettar.clock.models import SlaClock
-from cettar.clock.sweep import AUTO_CLOSE, AUTO_CLOSE_MESSAGE
-from cettar.complaint.models import ActorType, Channel, Complaint, Privacy, RoutedBy
-from cettar.complaint.workflow import DEFER_CLOCKS, Status, transition
+from cettar.clock.models import ClockRow, SlaClock
+from cettar.complaint.sweep import AUTO_CLOSE, AUTO_CLOSE_MESSAGE
+from cettar.complaint.models import ActorType, Channel, Complaint, Privacy, RoutedBy, Status
+from cettar.complaint.workflow import DEFER_CLOCKS, clock_policy, refresh_clocks, transition
 from cettar.intake import service as intake_service
 from cettar.region.models import Region, RegionLevel
 from cettar.settings import get_settings
@@ -163,7 +163,7 @@ def _load(session: Session, rows: list[HistoryRow], attached: dict[str, Agency],
         if agency is None:  # an agency the directory does not have: a person routes it, as live
             transition(session, complaint, Status.TRIAGE, actor_type=ActorType.SYSTEM, actor="history", now=row.submitted_at,
                        internal_note=f"history: agency {row.agency!r} is not in the directory")
-            clock_service.refresh(session, complaint=complaint, now=row.submitted_at)
+            refresh_clocks(session, complaint=complaint, now=row.submitted_at)
             result.created += 1
             continue
         complaint.agency_id = agency.id
@@ -175,14 +175,14 @@ def _load(session: Session, rows: list[HistoryRow], attached: dict[str, Agency],
             transition(session, complaint, Status.RESPONDED, actor_type=ActorType.STAFF, actor=agency.name, now=answered,
                        public_message=RESPONSE_NOTE)
             last = answered
-            closes = clock_service.deadline_from(session, complaint=complaint, clock=AUTO_CLOSE, started_at=answered)
+            closes = clock_service.deadline_from(*clock_policy(session, complaint), clock=AUTO_CLOSE, started_at=answered)
             if closes is not None and closes <= now:  # the sweep's rule: no reply within the auto-close clock
                 last = closes
                 transition(session, complaint, Status.CLOSED, actor_type=ActorType.SYSTEM, actor="sla", now=last,
                            public_message=AUTO_CLOSE_MESSAGE)
-            clock_service.refresh(session, complaint=complaint, now=last)
+            refresh_clocks(session, complaint=complaint, now=last)
         else:
-            clock_service.refresh(session, complaint=complaint, now=row.submitted_at)
+            refresh_clocks(session, complaint=complaint, now=row.submitted_at)
         result.created += 1
 
 
@@ -196,7 +196,7 @@ def settle_past_breaches(session: Session, *, now: datetime) -> int:
     result = session.execute(
         update(clock).where(clock.c.complaint_id.in_(imported), clock.c.stopped_at.is_(None), clock.c.breached_at.is_(None),
                             clock.c.deadline <= now, clock.c.name != AUTO_CLOSE)
-        .values(status="breached", breached_at=clock.c.deadline, warned_at=clock.c.warn_at,
+        .values(status=ClockRow.BREACHED, breached_at=clock.c.deadline, warned_at=clock.c.warn_at,
                 escalate_at=clock.c.deadline, escalated_at=clock.c.deadline, updated_at=now)
     )
     return int(result.rowcount or 0)  # type: ignore[attr-defined]

@@ -10,7 +10,7 @@ from typing import Any
 import redis
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -25,8 +25,9 @@ from cettar.dashboard.routes import api as metrics_api
 from cettar.dashboard.routes import router as dashboard_router
 from cettar.db import SessionDep
 from cettar.errors import DomainError, FieldError, RateLimited
-from cettar.i18n import CATALOG, DEFAULT_LANGUAGE, language_of, translate
+from cettar.i18n import language_of, translate
 from cettar.intake.routes import router as intake_router
+from cettar.settings import get_settings
 from cettar.sources.routes import router as sources_router
 from cettar.staff.auth import COOKIE as STAFF_COOKIE
 from cettar.staff.auth import LoginRequired
@@ -37,7 +38,7 @@ from cettar.workbench.routes import router as workbench_router
 from cettar.queue import get_redis
 from cettar.region import service as region_service
 from cettar.region.models import RegionPublic
-from cettar.validation import problem_from_field_error, problems_from_pydantic
+from cettar.validation import message_of, problem_from_field_error, problems_from_pydantic
 from cettar.web import render
 
 log = logging.getLogger(__name__)
@@ -52,7 +53,23 @@ SECURITY_HEADERS = [
     (b"x-frame-options", b"DENY"),
     (b"referrer-policy", b"no-referrer"),  # tracking codes are in page URLs
 ]
-DOCS_CSP = (b"content-security-policy", b"default-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; img-src 'self' data: https://fastapi.tiangolo.com")
+PERMISSIONS_POLICY = (b"permissions-policy", b"camera=(), microphone=(), payment=(), usb=(), geolocation=(self)")
+HSTS = (b"strict-transport-security", b"max-age=31536000; includeSubDomains")
+# Swagger UI sets style attributes: its page alone allows inline styles (never inline scripts)
+DOCS_CSP = (b"content-security-policy",
+            b"default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+            b"object-src 'none'; base-uri 'none'; frame-ancestors 'none'")
+DOCS_HTML = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>CETTAR API</title><link rel="stylesheet" href="/docs/assets/swagger-ui.css">
+<link rel="icon" href="/docs/assets/favicon-32x32.png"></head>
+<body><div id="swagger-ui"></div>
+<script src="/docs/assets/swagger-ui-bundle.js"></script><script src="/static/api-docs.js"></script></body></html>"""
+
+
+def _too_large() -> JSONResponse:
+    return JSONResponse({"error": "too_large", "message": f"the body is over {MAX_BODY_BYTES} bytes"}, 413,
+                        headers={"connection": "close"})
 
 
 class BodyLimitAndHeaders:
@@ -60,6 +77,9 @@ class BodyLimitAndHeaders:
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
+        self.headers = [*SECURITY_HEADERS, PERMISSIONS_POLICY]
+        if get_settings().public_base_url.startswith("https://"):
+            self.headers.append(HSTS)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -68,27 +88,32 @@ class BodyLimitAndHeaders:
         headers = dict(scope.get("headers") or [])
         length = headers.get(b"content-length")
         if length is not None and length.isdigit() and int(length) > MAX_BODY_BYTES:
-            response = JSONResponse({"error": "too_large", "message": f"the body is over {MAX_BODY_BYTES} bytes"}, 413)
-            await response(scope, receive, send)
+            await _too_large()(scope, receive, send)
             return
         received = 0
-
-        async def limited_receive() -> Message:
-            nonlocal received
-            message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > MAX_BODY_BYTES:
-                    raise DomainError("the body is too large")
-            return message
-
-        is_docs = scope["path"] in ("/docs", "/redoc")
+        refused = False
+        is_docs = scope["path"] == "/docs"
 
         async def send_with_headers(message: Message) -> None:
+            if refused:
+                return  # the 413 went out already: whatever the app says after it is dropped
             if message["type"] == "http.response.start":
-                extra = [DOCS_CSP, *SECURITY_HEADERS[1:]] if is_docs else SECURITY_HEADERS
+                extra = [DOCS_CSP, *self.headers[1:]] if is_docs else self.headers
                 message["headers"] = list(message.get("headers", [])) + extra
             await send(message)
+
+        async def limited_receive() -> Message:
+            """A chunked body has no length to refuse it by: count what arrives, answer 413 once it
+            passes the limit, and tell the app the client went away."""
+            nonlocal received, refused
+            message = await receive()
+            if message["type"] == "http.request" and not refused:
+                received += len(message.get("body", b""))
+                if received > MAX_BODY_BYTES:
+                    await _too_large()(scope, receive, send_with_headers)
+                    refused = True
+                    return {"type": "http.disconnect"}
+            return message
 
         await self.app(scope, limited_receive, send_with_headers)
 
@@ -119,10 +144,7 @@ def _domain_error(request: Request, exc: Exception) -> Response:
     if exc.status_code == 404:
         return render(request, "message.html", {"title": translate(language, "notfound.title"),
                                                 "message": translate(language, "notfound.text")}, status_code=404)
-    title = exc.message
-    if isinstance(exc, FieldError) and f"error.{exc.key}" in CATALOG[DEFAULT_LANGUAGE]:
-        title = translate(language, f"error.{exc.key}")  # a page speaks the visitor's language
-    return render(request, "message.html", {"title": title, "message": ""}, status_code=exc.status_code)
+    return render(request, "message.html", {"title": message_of(exc, language), "message": ""}, status_code=exc.status_code)
 
 
 def _validation_error(request: Request, exc: Exception) -> Response:
@@ -150,6 +172,8 @@ def create_app() -> FastAPI:
         title="CETTAR",
         version=__version__,
         description="Citizen complaint intake and response tracker. Only `text` is needed to file a complaint.",
+        docs_url=None,
+        redoc_url=None,
     )
     app.add_exception_handler(DomainError, _domain_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
@@ -164,6 +188,14 @@ def create_app() -> FastAPI:
     app.include_router(dashboard_router)
     app.include_router(metrics_api)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
+    if get_settings().api_docs:
+        import swagger_ui_bundle
+
+        app.mount("/docs/assets", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="docs-assets")
+
+        @app.get("/docs", include_in_schema=False)
+        def api_docs() -> HTMLResponse:
+            return HTMLResponse(DOCS_HTML)
 
     @app.get("/api/v1/regions", response_model=list[RegionPublic], tags=["directory"])
     def list_regions(session: SessionDep) -> list[RegionPublic]:

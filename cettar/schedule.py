@@ -9,11 +9,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from cettar.clock import jobs as clock_jobs
+from cettar.complaint import jobs as complaint_jobs
 from cettar.intake import jobs as intake_jobs
+from cettar.metrics import jobs as metrics_jobs
 from cettar.queue import DEFAULT_QUEUE
 from cettar.settings import Settings
 from cettar.sources import jobs as source_jobs
+from cettar.staff import jobs as staff_jobs
 
 
 @dataclass(frozen=True)
@@ -26,8 +28,8 @@ class PeriodicJob:
 def periodic_jobs(settings: Settings) -> list[PeriodicJob]:
     return [
         PeriodicJob(intake_jobs.sweep_intake, settings.intake_sweep_interval),
-        PeriodicJob(clock_jobs.sweep_clocks, settings.sla_sweep_interval),
-        PeriodicJob(clock_jobs.refresh_rollup, settings.rollup_interval),
-        PeriodicJob(clock_jobs.deliver_notifications, settings.notify_interval),
+        PeriodicJob(complaint_jobs.sweep_clocks, settings.sla_sweep_interval),
+        PeriodicJob(metrics_jobs.refresh_rollup, settings.rollup_interval),
+        PeriodicJob(staff_jobs.deliver_notifications, settings.notify_interval),
         PeriodicJob(source_jobs.poll_due_sources, settings.ingest_schedule_interval),
     ]

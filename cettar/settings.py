@@ -28,7 +28,8 @@ class Settings(BaseSettings):
     timezone: str = "Asia/Jakarta"
     calendar_file: Path | None = Field(default=None, description="YAML: office hours, regional days off, agency hours")
     form_rate_limit: str = "20/minute"
-    max_text_length: int = 5000
+    max_text_length: int = Field(default=5000, ge=100, le=100_000)
+    api_docs: bool = Field(default=True, description="serve the API's Swagger UI at /docs (assets shipped, no CDN)")
     router: str = Field(default="model", description="'model' or 'package.module:attribute'")
     model_path: Path | None = Field(default=None, description="routing model (.skops); empty means the shipped one")
     routing_precision: float | None = Field(

@@ -7,9 +7,10 @@ constraint when it is attached to its table: setting it after the models are def
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from enum import StrEnum
+from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Column, DateTime
+from sqlalchemy import Column, DateTime, String
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
@@ -41,6 +42,35 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+E = TypeVar("E", bound=StrEnum)
+
+
+class EnumText(TypeDecorator[E], Generic[E]):
+    """A StrEnum stored as its plain value in a VARCHAR (no database enum type to migrate when a
+    value is added) and read back as the enum, so code compares and matches members, not strings.
+    A value the enum does not know is refused on the way in and reported on the way out."""
+
+    impl = String
+    cache_ok = True
+
+    def __init__(self, enum: type[E], length: int) -> None:
+        super().__init__(length)
+        self.enum = enum
+
+    def process_bind_param(self, value: E | str | None, dialect: Any) -> str | None:
+        return None if value is None else self.enum(value).value
+
+    def process_result_value(self, value: str | None, dialect: Any) -> E | None:
+        return None if value is None else self.enum(value)
+
+
+def enum_field(enum: type[E], length: int, *, default: E | None = None, index: bool = False,
+               nullable: bool = False) -> Any:
+    """A column holding one member of ``enum``."""
+    column: Column[Any] = Column(EnumText(enum, length), nullable=nullable, index=index)
+    return Field(default=default, sa_column=column)
 
 
 def utcnow() -> datetime:

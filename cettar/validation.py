@@ -7,8 +7,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from cettar.errors import FieldError
-from cettar.i18n import translate
+from cettar.errors import DomainError, FieldError
+from cettar.i18n import CATALOG, DEFAULT_LANGUAGE, translate
 
 _KEY_BY_TYPE = {
     "missing": "missing",
@@ -53,3 +53,11 @@ def problems_from_pydantic(errors: Sequence[Any], language: str) -> list[FieldPr
 
 def problem_from_field_error(error: FieldError, language: str) -> FieldProblem:
     return FieldProblem(field=error.field or "body", code=error.key, message=translate(language, f"error.{error.key}"))
+
+
+def message_of(error: DomainError, language: str) -> str:
+    """What a page shows for ``error``: its catalogue text in the visitor's language when it has a
+    key the catalogue knows, its English message otherwise."""
+    if error.key and f"error.{error.key}" in CATALOG[DEFAULT_LANGUAGE]:
+        return translate(language, f"error.{error.key}", **error.values)
+    return error.message

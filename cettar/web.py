@@ -4,15 +4,19 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
+from fastapi import Path as PathParam
 from fastapi.templating import Jinja2Templates
 from starlette.requests import Request
 from starlette.responses import Response
 
 from cettar.i18n import LANGUAGES, language_of, translate
 from cettar.settings import get_settings
+
+# A row id in a URL: anything outside a database integer is a 422, not an overflow in the driver.
+RowId = Annotated[int, PathParam(ge=1, le=2_147_483_647)]
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 templates = Jinja2Templates(directory=str(TEMPLATES_DIR))

@@ -62,10 +62,6 @@ def save(model: TrainedModel, path: Path) -> int:
     return path.stat().st_size
 
 
-def read_metadata(path: Path) -> dict[str, Any]:
-    return _load(path)[1]
-
-
 def _load(path: Path) -> tuple[Any, dict[str, Any]]:
     if not path.exists():
         raise ModelError(f"{path}: no such model file; train one with `cettar classifier train`")

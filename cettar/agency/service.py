@@ -3,11 +3,14 @@ parent_code, region_code (and optionally active)."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 from sqlmodel import Session, select
 
 from cettar.agency.models import Agency, AgencyLevel
+from cettar.audit import service as audit_service
+from cettar.errors import NotFound
 from cettar.reference_data import read_records, require
 
 DEMO_AGENCIES = Path(__file__).resolve().parent.parent / "data" / "agencies_surabaya.csv"
@@ -39,6 +42,19 @@ def unknown_labels(session: Session, *, labels: list[str]) -> list[str]:
 
 def get_by_id(session: Session, *, agency_id: int) -> Agency | None:
     return session.get(Agency, agency_id)
+
+
+def update_settings(session: Session, *, agency_id: int, active: bool, auto_assign: bool, by: str,
+                    now: datetime) -> Agency:
+    """Switch an agency on or off and choose round-robin assignment (audited as ``agency.update``)."""
+    agency = session.get(Agency, agency_id)
+    if agency is None:
+        raise NotFound("no such agency", key="no_agency")
+    agency.active, agency.auto_assign = active, auto_assign
+    session.add(agency)
+    audit_service.record(session, by=by, action="agency.update", target=agency.code, now=now,
+                         data={"active": active, "auto_assign": auto_assign})
+    return agency
 
 
 def list_active(session: Session) -> list[Agency]:

@@ -4,11 +4,22 @@ sweep and the queues find what is due with an index instead of recomputing every
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from cettar.types import timestamp_field
+from cettar.types import enum_field, timestamp_field
+
+
+class ClockRow(StrEnum):
+    """A stored clock's state. A clock past its deadline stays ``running`` until the sweep records
+    the breach (once), so "breached" always has a ``breached_at``."""
+
+    RUNNING = "running"
+    PAUSED = "paused"
+    MET = "met"
+    BREACHED = "breached"
 
 
 class SlaClock(SQLModel, table=True):
@@ -27,7 +38,7 @@ class SlaClock(SQLModel, table=True):
     name: str = Field(max_length=24)
     policy: str = Field(max_length=40)
     agency_id: int | None = Field(default=None, foreign_key="agency.id")
-    status: str = Field(max_length=12)  # running, paused, met, breached
+    status: ClockRow = enum_field(ClockRow, 12)
     started_at: datetime | None = timestamp_field()
     deadline: datetime | None = timestamp_field()
     warn_at: datetime | None = timestamp_field()
@@ -39,22 +50,3 @@ class SlaClock(SQLModel, table=True):
     escalate_at: datetime | None = timestamp_field(index=True)
     escalated_at: datetime | None = timestamp_field()
     updated_at: datetime | None = timestamp_field(index=True)  # the roll-up refreshes the days of what changed
-
-
-class Notification(SQLModel, table=True):
-    """Who must hear about a complaint's warning, breach or escalation; at most one per
-    complaint, recipient and local day, and never sent before ``send_after`` (office hours).
-    Delivery to staff dashboards and e-mail comes with the officer workbench."""
-
-    __tablename__ = "notification"
-    __table_args__ = (UniqueConstraint("complaint_id", "recipient", "day"),)
-
-    id: int | None = Field(default=None, primary_key=True)
-    complaint_id: int = Field(foreign_key="complaint.id", index=True)
-    recipient: str = Field(max_length=64)  # assignee, agency_supervisor:<code>, governor_staff
-    kind: str = Field(max_length=24)  # sla_warning, sla_breach, sla_escalation
-    day: str = Field(max_length=10)  # local date of send_after
-    clock: str = Field(max_length=24)
-    created_at: datetime | None = timestamp_field()
-    send_after: datetime | None = timestamp_field(index=True)
-    sent_at: datetime | None = timestamp_field()

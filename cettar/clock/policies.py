@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import JSON, Column
 from sqlmodel import Field, Session, SQLModel, col, select
 
+from cettar.audit import service as audit_service
 from cettar.errors import FieldError
 from cettar.types import UTCDateTime, utcnow
 from sla.duration import Duration
@@ -70,4 +71,7 @@ def save(session: Session, *, name: str, conditions: dict[str, str], durations: 
     row.durations, row.enabled, row.updated_at, row.updated_by = parsed, enabled, now or utcnow(), actor
     session.add(row)
     session.flush()
+    audit_service.record(session, by=actor, action="sla_policy.save", target=row.name, now=row.updated_at,
+                         data={"durations": row.durations, "enabled": row.enabled, "agency": row.agency,
+                               "category": row.category, "priority": row.priority, "channel": row.channel})
     return row

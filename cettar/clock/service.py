@@ -1,30 +1,59 @@
-"""Keeping each complaint's stored SLA clocks in step with its status history.
+"""SLA clocks from plain inputs: the policy in force for an agency, channel, category and priority,
+and the clocks and nearest deadline a status history gives under it.
 
-``refresh`` is called for every status event (from ``workflow.record_event``): it re-derives the
-clocks of the complaint's policy from its events with the pure ``sla`` library and writes them.
+Nothing here reads or writes a complaint: the complaint package (``complaint.workflow``) loads the
+history, calls ``compute`` and writes the result back, so the arrows point from complaints down to
+clocks and never back.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
-from cettar.agency.models import Agency
 from cettar.calendar import deployment_calendar
-from cettar.clock.models import SlaClock
-from cettar.complaint.models import Complaint, ComplaintEvent
+from cettar.clock.models import ClockRow
 from sla.calendar import WorkingCalendar
 from sla.clock import ClockSpec, ClockState, ClockStatus, StatusChange, clock_state
 from sla.policy import DEFAULT_POLICIES, Policy, choose_policy
 
 POLICIES_KEY = "cettar.sla_policies"
-STORED_STATUS = {
-    ClockStatus.RUNNING: "running",
-    ClockStatus.PAUSED: "paused",
-    ClockStatus.MET: "met",
-    ClockStatus.BREACHED: "breached",
-}
+
+
+@dataclass(frozen=True)
+class Stored:
+    """What is already recorded of one clock: whether it restarted, and whether its breach is
+    recorded (the sweep records each breach once)."""
+
+    started_at: datetime | None
+    breached_at: datetime | None
+    deadline: datetime | None
+    stopped_at: datetime | None
+
+
+@dataclass(frozen=True)
+class ClockValues:
+    """One clock as it should be stored."""
+
+    name: str
+    status: ClockRow
+    started_at: datetime | None
+    deadline: datetime | None
+    warn_at: datetime | None
+    stopped_at: datetime | None
+    allowed_seconds: int
+    elapsed_seconds: int
+    restarted: bool  # a new clock: forget the warning, breach and escalation of the old one
+
+
+@dataclass(frozen=True)
+class Clocks:
+    policy: str
+    clocks: list[ClockValues]
+    due_at: datetime | None  # the nearest deadline among the clocks still running
 
 
 def policies(session: Session | None = None) -> tuple[Policy, ...]:
@@ -40,13 +69,11 @@ def policies(session: Session | None = None) -> tuple[Policy, ...]:
     return stored.in_force(session)
 
 
-def history(session: Session, complaint_id: int) -> list[StatusChange]:
-    rows = session.exec(
-        select(ComplaintEvent.occurred_at, ComplaintEvent.to_status)
-        .where(ComplaintEvent.complaint_id == complaint_id, col(ComplaintEvent.to_status).is_not(None))
-        .order_by(col(ComplaintEvent.occurred_at), col(ComplaintEvent.id))
-    ).all()
-    return [StatusChange(at, status) for at, status in rows if status]
+def policy_and_calendar(policies_in_force: Sequence[Policy], *, agency: str | None, channel: str,
+                        category: str | None, priority: str) -> tuple[Policy, WorkingCalendar]:
+    """The policy that applies, and the working calendar of the agency (``agency`` is its code)."""
+    policy = choose_policy(policies_in_force, agency=agency, channel=channel, category=category, priority=priority)
+    return policy, deployment_calendar(agency)
 
 
 def _warn_at(spec: ClockSpec, state: ClockState, calendar: WorkingCalendar) -> datetime | None:
@@ -58,56 +85,40 @@ def _warn_at(spec: ClockSpec, state: ClockState, calendar: WorkingCalendar) -> d
     return state.started_at + threshold
 
 
-def _policy_and_calendar(session: Session, complaint: Complaint) -> tuple[Policy, WorkingCalendar]:
-    """The complaint's policy in force, and the working calendar of its agency."""
-    agency = session.get(Agency, complaint.agency_id) if complaint.agency_id else None
-    policy = choose_policy(policies(session), agency=agency.code if agency else None, channel=complaint.channel,
-                           category=complaint.category, priority=complaint.priority)
-    return policy, deployment_calendar(agency.code if agency else None)
-
-
-def deadline_from(session: Session, *, complaint: Complaint, clock: str, started_at: datetime) -> datetime | None:
-    """The deadline of the complaint's ``clock`` if it starts at ``started_at`` and is not paused:
-    what ``refresh`` would store for it (for an import that needs to know ahead)."""
-    policy, calendar = _policy_and_calendar(session, complaint)
+def deadline_from(policy: Policy, calendar: WorkingCalendar, *, clock: str, started_at: datetime) -> datetime | None:
+    """The deadline of ``clock`` if it starts at ``started_at`` and is not paused (for an import
+    that needs to know ahead what ``compute`` will give)."""
     spec = next((c for c in policy.clocks if c.name == clock), None)
     return spec.duration.deadline(calendar, started_at) if spec is not None else None
 
 
-def refresh(session: Session, *, complaint: Complaint, now: datetime) -> list[SlaClock]:
-    """Write the complaint's clocks as of ``now`` (events added to the session are flushed by
-    the history query first)."""
-    assert complaint.id is not None
-    policy, calendar = _policy_and_calendar(session, complaint)
-    changes = history(session, complaint.id)
-    existing = {c.name: c for c in session.exec(select(SlaClock).where(SlaClock.complaint_id == complaint.id))}
-    written = []
+_STORED = {ClockStatus.RUNNING: ClockRow.RUNNING, ClockStatus.PAUSED: ClockRow.PAUSED, ClockStatus.MET: ClockRow.MET,
+           ClockStatus.BREACHED: ClockRow.BREACHED}
+
+
+def compute(policy: Policy, calendar: WorkingCalendar, *, changes: Sequence[StatusChange], now: datetime,
+            stored: Mapping[str, Stored]) -> Clocks:
+    """The clocks of ``policy`` for this status history as of ``now``, and the nearest deadline
+    among those still running (clocks of another policy that ``stored`` still holds count too,
+    as they stay in the table)."""
+    clocks = []
     for spec in policy.clocks:
         state = clock_state(spec, changes, calendar=calendar, now=now)
         if state.status == ClockStatus.NOT_STARTED:
             continue
-        row = existing.get(spec.name) or SlaClock(complaint_id=complaint.id, name=spec.name, policy=policy.name, status="")
-        if row.started_at is not None and row.started_at != state.started_at:
-            row.warned_at = row.breached_at = row.escalate_at = row.escalated_at = None  # restarted: a new clock
-        row.policy = policy.name
-        row.agency_id = complaint.agency_id
-        row.status = STORED_STATUS[state.status]
-        if state.status == ClockStatus.BREACHED and state.stopped_at is None and row.breached_at is None:
-            row.status = "running"  # past due but not yet recorded: the sweep records the breach once
-        row.started_at = state.started_at
-        row.deadline = state.deadline
-        row.warn_at = _warn_at(spec, state, calendar)
-        row.stopped_at = state.stopped_at
-        row.allowed_seconds = int(state.allowed.total_seconds())
-        row.elapsed_seconds = int(state.elapsed.total_seconds())
-        row.updated_at = now
-        session.add(row)
-        written.append(row)
-    running = [c.deadline for c in existing.values() if c.name not in {w.name for w in written} and c.stopped_at is None
-               and c.deadline is not None] + [w.deadline for w in written if w.stopped_at is None and w.deadline is not None]
-    due = min(running) if running else None
-    if complaint.due_at != due:
-        complaint.due_at = due
-        session.add(complaint)
-    return written
-
+        before = stored.get(spec.name)
+        status = _STORED[state.status]
+        if (state.status == ClockStatus.BREACHED and state.stopped_at is None
+                and (before is None or before.breached_at is None)):
+            status = ClockRow.RUNNING  # past due but not yet recorded: the sweep records the breach once
+        clocks.append(ClockValues(
+            name=spec.name, status=status, started_at=state.started_at, deadline=state.deadline,
+            warn_at=_warn_at(spec, state, calendar), stopped_at=state.stopped_at,
+            allowed_seconds=int(state.allowed.total_seconds()), elapsed_seconds=int(state.elapsed.total_seconds()),
+            restarted=before is not None and before.started_at is not None and before.started_at != state.started_at,
+        ))
+    computed = {c.name for c in clocks}
+    running = [c.deadline for c in clocks if c.stopped_at is None and c.deadline is not None]
+    running += [s.deadline for name, s in stored.items()
+                if name not in computed and s.stopped_at is None and s.deadline is not None]
+    return Clocks(policy=policy.name, clocks=clocks, due_at=min(running) if running else None)

@@ -10,7 +10,25 @@ from typing import Any
 from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from cettar.types import UTCDateTime, timestamp_field, utcnow
+from cettar.types import UTCDateTime, enum_field, timestamp_field, utcnow
+
+
+class Status(StrEnum):
+    """Where a complaint is in its life; ``complaint.workflow.ALLOWED`` says which moves exist."""
+
+    RECEIVED = "received"
+    TRIAGE = "triage"  # waiting for a person to route it
+    DISPOSITIONED = "dispositioned"  # routed to an agency, not yet picked up
+    IN_PROGRESS = "in_progress"
+    WAITING_CITIZEN = "waiting_citizen"
+    RESPONDED = "responded"
+    RESOLVED = "resolved"
+    CLOSED = "closed"
+    REOPENED = "reopened"
+    REJECTED = "rejected"  # spam, or a duplicate of another complaint
+
+
+OPEN_STATUSES = frozenset(set(Status) - {Status.RESOLVED, Status.CLOSED, Status.REJECTED})
 
 
 class Channel(StrEnum):
@@ -23,6 +41,11 @@ class Channel(StrEnum):
 
 # what staff may categorise a complaint as ('' for none); a category chooses the SLA policy
 CATEGORIES = ("", "fire", "flood", "disaster", "infrastructure", "environment", "administration", "social")
+
+
+class Priority(StrEnum):
+    NORMAL = "normal"
+    URGENT = "urgent"
 
 
 class Privacy(StrEnum):
@@ -57,7 +80,7 @@ class Complaint(SQLModel, table=True):
     access_secret_hash: str | None = Field(default=None, max_length=64)
     title: str = Field(default="", max_length=200)
     text: str = Field(sa_column=Column(Text, nullable=False))
-    channel: str = Field(max_length=10)
+    channel: Channel = enum_field(Channel, 10)
     source: str = Field(max_length=64)
     external_id: str = Field(max_length=200)
     region_code: str | None = Field(default=None, foreign_key="region.code", max_length=32)
@@ -65,16 +88,16 @@ class Complaint(SQLModel, table=True):
     address: str = Field(default="", max_length=500)
     latitude: float | None = None
     longitude: float | None = None
-    privacy: str = Field(default=Privacy.PUBLIC, max_length=12)
-    status: str = Field(max_length=20, index=True)
+    privacy: Privacy = enum_field(Privacy, 12, default=Privacy.PUBLIC)
+    status: Status = enum_field(Status, 20, index=True)
     agency_id: int | None = Field(default=None, foreign_key="agency.id")
-    routed_by: str | None = Field(default=None, max_length=10)
+    routed_by: RoutedBy | None = enum_field(RoutedBy, 10, nullable=True)
     routing_confidence: float | None = None
     routing_suggestions: list[dict[str, Any]] | None = Field(default=None, sa_column=Column(JSON))
     duplicate_of_id: int | None = Field(default=None, foreign_key="complaint.id", index=True)
     assignee_id: int | None = Field(default=None, foreign_key="staff.id", index=True)
     category: str | None = Field(default=None, max_length=40)  # e.g. flood, fire: chooses the SLA policy
-    priority: str = Field(default="normal", max_length=10)  # normal | urgent
+    priority: Priority = enum_field(Priority, 10, default=Priority.NORMAL)
     due_at: datetime | None = timestamp_field()  # the nearest deadline of its running SLA clocks
     received_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False, index=True))
     triaged_at: datetime | None = timestamp_field()
@@ -105,11 +128,11 @@ class ComplaintEvent(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     complaint_id: int = Field(foreign_key="complaint.id", index=True)
     occurred_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
-    actor_type: str = Field(max_length=10)
+    actor_type: ActorType = enum_field(ActorType, 10)
     actor: str = Field(default="", max_length=120)
     kind: str = Field(max_length=20)
-    from_status: str | None = Field(default=None, max_length=20)
-    to_status: str | None = Field(default=None, max_length=20)
+    from_status: Status | None = enum_field(Status, 20, nullable=True)
+    to_status: Status | None = enum_field(Status, 20, nullable=True)
     public_message: str | None = Field(default=None, sa_column=Column(Text))
     internal_note: str | None = Field(default=None, sa_column=Column(Text))
     data: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
@@ -130,7 +153,7 @@ class RoutingCorrection(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     complaint_id: int = Field(foreign_key="complaint.id", index=True)
-    kind: str = Field(max_length=24)
+    kind: CorrectionKind = enum_field(CorrectionKind, 24)
     agency_code: str | None = Field(default=None, max_length=32)
     previous_agency_code: str | None = Field(default=None, max_length=32)
     actor: str = Field(default="", max_length=120)

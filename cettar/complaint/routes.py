@@ -12,7 +12,7 @@ from cettar import ratelimit
 from cettar.complaint import codes
 from cettar.complaint import service as complaint_service
 from cettar.complaint.schemas import ComplaintPublic
-from cettar.complaint.workflow import Status
+from cettar.complaint.models import Status
 from cettar.db import SessionDep
 from cettar.errors import NotFound
 from cettar.i18n import language_of

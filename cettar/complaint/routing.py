@@ -1,7 +1,8 @@
-"""A person's routing actions: routing from the triage desk, transferring to another agency,
-and "not our authority". Each one is a status transition with its event, and each is stored as
-a labelled example (RoutingCorrection) for retraining the classifier. The officer workbench
-calls these; they check the workflow, not the caller's role (the routes do that)."""
+"""Where a complaint goes: routing by the model (or to the triage desk when it is unsure),
+round-robin assignment inside the agency, and a person's routing actions — routing from the
+triage desk, transferring to another agency, "not our authority". Each is a status transition with
+its event; a person's decision is also stored as a labelled example (RoutingCorrection) for
+retraining the classifier. ``complaint.actions`` checks who may call the person's ones."""
 
 from __future__ import annotations
 
@@ -9,13 +10,24 @@ import csv
 from datetime import datetime
 from pathlib import Path
 
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from cettar.agency import service as agency_service
 from cettar.agency.models import Agency
-from cettar.complaint.models import ActorType, Complaint, CorrectionKind, RoutedBy, RoutingCorrection
-from cettar.complaint.workflow import Status, transition
+from cettar.complaint.models import (
+    OPEN_STATUSES,
+    ActorType,
+    Complaint,
+    CorrectionKind,
+    RoutedBy,
+    RoutingCorrection,
+    Status,
+)
+from cettar.complaint.workflow import record_event, transition
 from cettar.errors import Conflict, FieldError
+from cettar.staff.models import Role, Staff
+from classifier import RoutingDecision
 from classifier.data import spreadsheet_safe
 
 
@@ -29,7 +41,7 @@ def _agency(session: Session, code: str) -> Agency:
 def _reason(reason: str) -> str:
     reason = reason.strip()
     if not reason:
-        raise FieldError("say why (the agency and the classifier both learn from it)", field="reason", key="missing")
+        raise FieldError("say why (the agency and the classifier both learn from it)", field="reason", key="give_reason")
     return reason
 
 
@@ -45,9 +57,59 @@ def _record(session: Session, complaint: Complaint, kind: CorrectionKind, agency
                                   previous_agency_code=previous, actor=actor, created_at=now))
 
 
+def route_by_model(session: Session, *, complaint: Complaint, decision: RoutingDecision | None, failure: str | None,
+                   now: datetime) -> str:
+    """Send a received complaint where the model says, or to the triage desk when the model is not
+    sure enough (or failed, ``failure`` saying how). Returns "dispositioned" or "triage"."""
+    reporter_choice = [s for s in (complaint.routing_suggestions or []) if s.get("by") == "reporter"]
+    suggestions = []
+    for suggestion in decision.suggestions if decision else []:
+        suggested = agency_service.resolve(session, label=suggestion.agency_code)
+        if suggested is not None:
+            suggestions.append({"agency_code": suggested.code, "confidence": suggestion.confidence, "by": "model"})
+    complaint.routing_suggestions = reporter_choice + suggestions or None
+    complaint.routing_confidence = decision.confidence if decision else None
+    agency = agency_service.resolve(session, label=decision.agency_code) if decision and decision.agency_code else None
+    if agency is None:
+        note = f"automatic routing failed ({failure})" if failure else "the router was not sure enough"
+        transition(session, complaint, Status.TRIAGE, actor_type=ActorType.SYSTEM, actor="router", now=now,
+                   internal_note=note, data={"suggestions": complaint.routing_suggestions or []})
+        return "triage"
+    assert decision is not None
+    complaint.agency_id = agency.id
+    complaint.routed_by = RoutedBy.MODEL
+    transition(session, complaint, Status.DISPOSITIONED, actor_type=ActorType.SYSTEM, actor="router", now=now,
+               data={"agency_code": agency.code, "routed_by": RoutedBy.MODEL.value, "confidence": decision.confidence})
+    auto_assign(session, complaint, now=now)
+    return "dispositioned"
+
+
+def auto_assign(session: Session, complaint: Complaint, *, now: datetime) -> Staff | None:
+    """Round-robin: when the complaint's agency asks for it, the complaint goes to one of its
+    officers in turn (the one with the fewest open complaints, the earliest account first among
+    equals). None when the agency does not assign this way or has no active officer."""
+    agency = session.get(Agency, complaint.agency_id) if complaint.agency_id else None
+    if agency is None or not agency.auto_assign or complaint.assignee_id is not None:
+        return None
+    load = (select(Complaint.assignee_id, func.count().label("n"))
+            .where(col(Complaint.status).in_(sorted(OPEN_STATUSES))).group_by(col(Complaint.assignee_id)).subquery())
+    officer = session.exec(
+        select(Staff).outerjoin(load, load.c.assignee_id == Staff.id)
+        .where(Staff.agency_id == agency.id, Staff.role == Role.OFFICER, Staff.active == True)  # noqa: E712
+        .order_by(func.coalesce(load.c.n, 0), col(Staff.id))).first()
+    if officer is None:
+        return None
+    complaint.assignee_id = officer.id
+    record_event(session, complaint, kind="assigned", actor_type=ActorType.SYSTEM, now=now,
+                 data={"assignee": officer.email, "by": "round-robin"})
+    session.add(complaint)
+    return officer
+
+
 def route_from_triage(session: Session, *, complaint: Complaint, agency_code: str, actor: str, now: datetime) -> None:
     if complaint.status != Status.TRIAGE:
-        raise Conflict(f"only a complaint at the triage desk can be routed from it (this one is {complaint.status})")
+        raise Conflict(f"only a complaint at the triage desk can be routed from it (this one is {complaint.status})",
+                       key="not_at_triage")
     agency = _agency(session, agency_code)
     suggested = next((s["agency_code"] for s in complaint.routing_suggestions or [] if s.get("by") == "model"), None)
     complaint.agency_id = agency.id
@@ -62,7 +124,7 @@ def transfer(session: Session, *, complaint: Complaint, agency_code: str, reason
     agency = _agency(session, agency_code)
     previous = _code_of(session, complaint.agency_id)
     if previous == agency.code:
-        raise Conflict(f"the complaint is already with {agency.code}")
+        raise Conflict(f"the complaint is already with {agency.code}", key="already_with_agency")
     complaint.agency_id = agency.id
     complaint.routed_by = RoutedBy.PERSON
     transition(session, complaint, Status.DISPOSITIONED, actor_type=ActorType.STAFF, actor=actor, now=now,

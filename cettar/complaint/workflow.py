@@ -1,31 +1,23 @@
 """The status workflow, checked in one place. Every change of status goes through ``transition``,
-which refuses moves the workflow does not allow and appends the event that clocks, timelines
-and metrics are later read from."""
+which refuses moves the workflow does not allow, appends the event that clocks, timelines and
+metrics are later read from, and writes back the SLA clocks that ``cettar.clock.service``
+computes from the status history."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
+from cettar.agency.models import Agency
 from cettar.clock import service as clock_service
-from cettar.complaint.models import ActorType, Complaint, ComplaintEvent
+from cettar.clock.models import SlaClock
+from cettar.complaint.models import ActorType, Complaint, ComplaintEvent, Status
 from cettar.errors import Conflict
-
-
-class Status(StrEnum):
-    RECEIVED = "received"
-    TRIAGE = "triage"  # waiting for a person to route it
-    DISPOSITIONED = "dispositioned"  # routed to an agency, not yet picked up
-    IN_PROGRESS = "in_progress"
-    WAITING_CITIZEN = "waiting_citizen"
-    RESPONDED = "responded"
-    RESOLVED = "resolved"
-    CLOSED = "closed"
-    REOPENED = "reopened"
-    REJECTED = "rejected"  # spam, or a duplicate of another complaint
+from sla.calendar import WorkingCalendar
+from sla.clock import StatusChange
+from sla.policy import Policy
 
 
 S = Status
@@ -61,7 +53,6 @@ STAGE_COLUMN: dict[Status, str] = {
 # deriving them once gives the clocks that deriving them after every step gives.
 DEFER_CLOCKS = "cettar.defer_clock_refresh"
 
-OPEN_STATUSES = frozenset(set(Status) - {S.RESOLVED, S.CLOSED, S.REJECTED})
 
 
 def can_transition(current: Status | str, target: Status | str) -> bool:
@@ -76,8 +67,8 @@ def record_event(
     actor_type: ActorType,
     now: datetime,
     actor: str = "",
-    from_status: str | None = None,
-    to_status: str | None = None,
+    from_status: Status | None = None,
+    to_status: Status | None = None,
     public_message: str | None = None,
     internal_note: str | None = None,
     data: dict[str, Any] | None = None,
@@ -97,8 +88,60 @@ def record_event(
     )
     session.add(event)
     if to_status is not None and not session.info.get(DEFER_CLOCKS):  # the SLA clocks are read from these events
-        clock_service.refresh(session, complaint=complaint, now=now)
+        refresh_clocks(session, complaint=complaint, now=now)
     return event
+
+
+def status_history(session: Session, complaint_id: int) -> list[StatusChange]:
+    rows = session.exec(
+        select(ComplaintEvent.occurred_at, ComplaintEvent.to_status)
+        .where(ComplaintEvent.complaint_id == complaint_id, col(ComplaintEvent.to_status).is_not(None))
+        .order_by(col(ComplaintEvent.occurred_at), col(ComplaintEvent.id))
+    ).all()
+    return [StatusChange(at, Status(status).value) for at, status in rows if status]
+
+
+def agency_code(session: Session, complaint: Complaint) -> str | None:
+    agency = session.get(Agency, complaint.agency_id) if complaint.agency_id else None
+    return agency.code if agency else None
+
+
+def clock_policy(session: Session, complaint: Complaint) -> tuple[Policy, WorkingCalendar]:
+    """The SLA policy in force for this complaint, and its agency's working calendar."""
+    return clock_service.policy_and_calendar(
+        clock_service.policies(session), agency=agency_code(session, complaint), channel=complaint.channel,
+        category=complaint.category, priority=complaint.priority)
+
+
+def refresh_clocks(session: Session, *, complaint: Complaint, now: datetime) -> list[SlaClock]:
+    """Write the complaint's clocks and ``due_at`` as of ``now``, from its status history (events
+    added to the session are flushed by the history query first)."""
+    assert complaint.id is not None
+    policy, calendar = clock_policy(session, complaint)
+    changes = status_history(session, complaint.id)
+    existing = {c.name: c for c in session.exec(select(SlaClock).where(SlaClock.complaint_id == complaint.id))}
+    stored = {name: clock_service.Stored(started_at=row.started_at, breached_at=row.breached_at, deadline=row.deadline,
+                                         stopped_at=row.stopped_at) for name, row in existing.items()}
+    computed = clock_service.compute(policy, calendar, changes=changes, now=now, stored=stored)
+    written = []
+    for values in computed.clocks:
+        row = existing.get(values.name) or SlaClock(complaint_id=complaint.id, name=values.name, policy=computed.policy,
+                                                    status=values.status)
+        if values.restarted:
+            row.warned_at = row.breached_at = row.escalate_at = row.escalated_at = None
+        row.policy = computed.policy
+        row.agency_id = complaint.agency_id
+        row.status = values.status
+        row.started_at, row.deadline, row.warn_at = values.started_at, values.deadline, values.warn_at
+        row.stopped_at = values.stopped_at
+        row.allowed_seconds, row.elapsed_seconds = values.allowed_seconds, values.elapsed_seconds
+        row.updated_at = now
+        session.add(row)
+        written.append(row)
+    if complaint.due_at != computed.due_at:
+        complaint.due_at = computed.due_at
+        session.add(complaint)
+    return written
 
 
 def transition(
@@ -115,7 +158,7 @@ def transition(
 ) -> ComplaintEvent:
     current = Status(complaint.status)
     if not can_transition(current, target):
-        raise Conflict(f"a complaint that is {current.value} cannot become {target.value}")
+        raise Conflict(f"a complaint that is {current.value} cannot become {target.value}", key="not_allowed")
     complaint.status = target
     column = STAGE_COLUMN.get(target)
     if column is not None:

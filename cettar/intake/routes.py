@@ -17,7 +17,7 @@ from cettar.db import SessionDep
 from cettar.errors import FieldError
 from cettar.i18n import language_of
 from cettar.intake import service as intake_service
-from cettar.intake.schemas import MAX_TEXT, ComplaintCreate
+from cettar.intake.schemas import ComplaintCreate, max_text_length
 from cettar.region import service as region_service
 from cettar.region.models import RegionLevel
 from cettar.settings import get_settings
@@ -82,7 +82,7 @@ def _form_context(session: SessionDep, values: dict[str, str], errors: dict[str,
         "places": places,
         "districts": [(names.get(code, code), items) for code, items in districts.items()],
         "privacies": [p.value for p in Privacy],
-        "max_text": MAX_TEXT,
+        "max_text": max_text_length(),
         "submission_id": values.get("submission_id") or intake_service.new_external_id(),
     }
 

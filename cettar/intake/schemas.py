@@ -6,12 +6,11 @@ import re
 from typing import Annotated
 
 from pydantic_core import PydanticCustomError
-from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, field_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, EmailStr, Field, field_validator
 
 from cettar.complaint.models import Privacy
+from cettar.settings import get_settings
 from ingest import clean_text, has_control_characters
-
-MAX_TEXT = 5000
 _PHONE_CHARS = re.compile(r"[\s().-]")
 _PHONE = re.compile(r"^(?:\+62|62|0)(\d{8,13})$")
 
@@ -28,6 +27,20 @@ def _single_line(value: str) -> str:
 
 def _multi_line(value: str) -> str:
     return clean_text(_no_control(value))
+
+
+def max_text_length() -> int:
+    """CETTAR_MAX_TEXT_LENGTH: the longest complaint text (after cleaning), for the form and the API."""
+    return get_settings().max_text_length
+
+
+def _not_huge(value: object) -> object:
+    """Refuse a text far over the limit before cleaning it (cleaning is linear, but why do the work)."""
+    if isinstance(value, str) and len(value) > 2 * max_text_length():
+        limit = max_text_length()
+        raise PydanticCustomError("text_too_long", "at most {max} characters (this one has {length})",
+                                  {"max": limit, "length": len(value)})
+    return value
 
 
 def normalise_phone(value: str) -> str:
@@ -69,7 +82,7 @@ class ComplaintCreate(BaseModel):
         },
     )
 
-    text: Annotated[str, Field(max_length=MAX_TEXT * 2), AfterValidator(_multi_line)]
+    text: Annotated[str, BeforeValidator(_not_huge), AfterValidator(_multi_line)]
     title: Annotated[SingleLine, Field(max_length=200)] = ""
     region_code: Annotated[SingleLine, Field(max_length=32)] | None = None
     district_code: Annotated[SingleLine, Field(max_length=32)] | None = None
@@ -85,11 +98,12 @@ class ComplaintCreate(BaseModel):
     def _text_length(cls, value: str) -> str:
         if not value:
             raise PydanticCustomError("text_empty", "write what the complaint is about")
-        if len(value) > MAX_TEXT:
+        limit = max_text_length()
+        if len(value) > limit:
             raise PydanticCustomError(
                 "text_too_long",
                 "at most {max} characters (this one has {length})",
-                {"max": MAX_TEXT, "length": len(value)},
+                {"max": limit, "length": len(value)},
             )
         return value
 

@@ -12,16 +12,15 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from cettar.agency import service as agency_service
-from cettar.complaint import codes
-from cettar.complaint.models import ActorType, Complaint, Privacy, ReporterContact, RoutedBy
-from cettar.complaint.workflow import Status, record_event, transition
+from cettar.complaint import codes, routing
+from cettar.complaint.models import ActorType, Channel, Complaint, Privacy, ReporterContact, Status
+from cettar.complaint.workflow import record_event
 from cettar.db import is_sqlite
 from cettar.errors import FieldError
 from cettar.intake.models import IntakeRecord
 from cettar.queue import INTAKE_QUEUE, enqueue_after_commit
 from cettar.region import service as region_service
 from cettar.region.models import RegionLevel
-from cettar.staff import assignment
 from classifier import Router, RoutingDecision
 from ingest import IncomingComplaint, clean_text
 
@@ -89,7 +88,7 @@ def file_complaint(session: Session, *, incoming: IncomingComplaint, now: dateti
         access_secret_hash=codes.hash_secret(secret) if secret else None,
         title=incoming.title,
         text=incoming.text,
-        channel=incoming.channel,
+        channel=Channel(incoming.channel),
         source=incoming.source,
         external_id=incoming.external_id,
         region_code=region_code,
@@ -97,7 +96,7 @@ def file_complaint(session: Session, *, incoming: IncomingComplaint, now: dateti
         address=incoming.address,
         latitude=incoming.latitude,
         longitude=incoming.longitude,
-        privacy=incoming.privacy,
+        privacy=Privacy(incoming.privacy),
         status=Status.RECEIVED,
         routing_suggestions=suggestions,
         received_at=now,
@@ -163,33 +162,7 @@ def process(session: Session, *, complaint_id: int, router: Router, now: datetim
     complaint.text = clean_text(complaint.text)
     complaint.title = clean_text(complaint.title, multiline=False)
     decision, failure = _decide(router, complaint)
-    reporter_choice = [s for s in (complaint.routing_suggestions or []) if s.get("by") == "reporter"]
-    suggestions = []
-    for suggestion in decision.suggestions if decision else []:
-        suggested = agency_service.resolve(session, label=suggestion.agency_code)
-        if suggested is not None:
-            suggestions.append({"agency_code": suggested.code, "confidence": suggestion.confidence, "by": "model"})
-    complaint.routing_suggestions = reporter_choice + suggestions or None
-    complaint.routing_confidence = decision.confidence if decision else None
-    agency = agency_service.resolve(session, label=decision.agency_code) if decision and decision.agency_code else None
-
-    if agency is not None:
-        assert decision is not None
-        complaint.agency_id = agency.id
-        complaint.routed_by = RoutedBy.MODEL
-        transition(
-            session, complaint, Status.DISPOSITIONED, actor_type=ActorType.SYSTEM, actor="router", now=now,
-            data={"agency_code": agency.code, "routed_by": RoutedBy.MODEL.value, "confidence": decision.confidence},
-        )
-        assignment.auto_assign(session, complaint, now=now)
-        outcome = "dispositioned"
-    else:
-        note = f"automatic routing failed ({failure})" if failure else "the router was not sure enough"
-        transition(
-            session, complaint, Status.TRIAGE, actor_type=ActorType.SYSTEM, actor="router", now=now,
-            internal_note=note, data={"suggestions": complaint.routing_suggestions or []},
-        )
-        outcome = "triage"
+    outcome = routing.route_by_model(session, complaint=complaint, decision=decision, failure=failure, now=now)
     record.processed_at = now
     record.last_error = None
     session.add(record)

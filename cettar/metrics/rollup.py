@@ -17,7 +17,7 @@ from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
 from cettar.db import fetch_all, stored_datetime
-from cettar.complaint.workflow import OPEN_STATUSES
+from cettar.complaint.models import OPEN_STATUSES
 from cettar.metrics.models import BUCKET_SQL, COUNTED, HISTOGRAMS, MEDIA_CHANNELS, AgencyDay, AgencyRunning, DistrictRunning
 from cettar.settings import get_settings
 

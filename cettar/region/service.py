@@ -16,11 +16,9 @@ def get(session: Session, *, code: str) -> Region | None:
     return session.get(Region, code)
 
 
-def list_children(session: Session, *, parent_code: str | None, levels: set[str] | None = None) -> list[Region]:
-    query = select(Region).where(Region.parent_code == parent_code).order_by(Region.name)
-    if levels:
-        query = query.where(Region.level.in_(levels))  # type: ignore[attr-defined]
-    return list(session.exec(query))
+def districts(session: Session) -> list[Region]:
+    """Every district (kecamatan), by name: what a staff filter offers as choices."""
+    return list(session.exec(select(Region).where(Region.level == RegionLevel.DISTRICT).order_by(Region.name)))
 
 
 def list_all(session: Session) -> list[Region]:

@@ -18,12 +18,13 @@ def ingest() -> None:
 
 
 def _add(kind: SourceKind, target: str, **options: Any) -> None:
+    from cettar.audit import service as audit_service
     from cettar.db import session_scope
     from cettar.sources import service
 
     try:
         with session_scope() as session:
-            source, created = service.add_source(session, kind=kind, target=target, **options)
+            source, created = service.add_source(session, kind=kind, target=target, by=audit_service.operator(), **options)
             message = f"{'Added' if created else 'Already there:'} source {source.id} ({source.kind}) {source.target}"
             reason = service.x_unavailable_reason(source.kind)
     except service.SourceError as exc:
@@ -79,6 +80,7 @@ def load(path: Path) -> None:
     name, region, language, interval, backfill, enabled}."""
     import yaml
 
+    from cettar.audit import service as audit_service
     from cettar.db import session_scope
     from cettar.sources import service
 
@@ -101,7 +103,7 @@ def load(path: Path) -> None:
                 _, created = service.add_source(
                     session, kind=kind, target=str(entry["target"]), name=str(entry.get("name", "")),
                     region_code=entry.get("region"), language=str(entry.get("language", "id")),
-                    poll_interval=entry.get("interval"), backfill=entry.get("backfill"),
+                    poll_interval=entry.get("interval"), backfill=entry.get("backfill"), by=audit_service.operator(),
                     enabled=bool(entry.get("enabled", True)))
                 added += created
     except service.SourceError as exc:
@@ -138,6 +140,7 @@ def poll(once: bool, as_json: bool, wait: float) -> None:
     workers, and print per source: seen, created, duplicates, skipped, errors."""
     from sqlmodel import col, select
 
+    from cettar.audit import service as audit_service
     from cettar.db import session_scope
     from cettar.sources import service
     from cettar.sources.models import Source
@@ -175,6 +178,7 @@ def status(as_json: bool) -> None:
     """Every source: health, last poll, next poll, items seen / created / duplicates / skipped / errors."""
     from sqlmodel import col, select
 
+    from cettar.audit import service as audit_service
     from cettar.db import session_scope
     from cettar.sources import service
     from cettar.sources.models import Source

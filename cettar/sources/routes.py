@@ -12,11 +12,10 @@ from starlette.responses import Response
 from cettar.db import SessionDep
 from cettar.sources import service
 from cettar.sources.models import Outcome, Source, SourceItem, SourceKind
-from cettar.staff import service as staff_service
 from cettar.staff.auth import Actor, require
 from cettar.staff.models import Role
 from cettar.types import utcnow
-from cettar.web import render
+from cettar.web import RowId, render
 
 router = APIRouter(prefix="/staf/sumber", include_in_schema=False)
 Viewer = Annotated[Actor, Depends(require(Role.ADMIN, Role.GOVERNOR, Role.TRIAGE))]
@@ -43,20 +42,14 @@ def sources_page(request: Request, session: SessionDep, actor: Viewer) -> Respon
 def add_feed(request: Request, session: SessionDep, actor: Admin, url: Annotated[str, Form()] = "",
              name: Annotated[str, Form()] = "", region: Annotated[str, Form()] = "") -> Response:
     try:
-        source, _ = service.add_source(session, kind=SourceKind.FEED, target=url, name=name, region_code=region or None)
-        staff_service.audit(session, actor=actor.label, action="source.add", target=source.target, now=utcnow())
+        service.add_source(session, kind=SourceKind.FEED, target=url, name=name, region_code=region or None,
+                           by=actor.label, now=utcnow())
     except service.SourceError as exc:
         return _page(request, session, actor, error=str(exc), status_code=422)
     return RedirectResponse("/staf/sumber", status_code=303)
 
 
 @router.post("/{source_id}/aktif")
-def toggle(request: Request, session: SessionDep, actor: Admin, source_id: int, enabled: Annotated[str, Form()] = "") -> Response:
-    source = session.get(Source, source_id)
-    if source is None:
-        return _page(request, session, actor, error="no such source", status_code=404)
-    source.enabled = enabled == "1"
-    session.add(source)
-    staff_service.audit(session, actor=actor.label, action="source.enable" if source.enabled else "source.disable",
-                        target=source.target, now=utcnow())
+def toggle(request: Request, session: SessionDep, actor: Admin, source_id: RowId, enabled: Annotated[str, Form()] = "") -> Response:
+    service.set_enabled(session, source_id=source_id, enabled=enabled == "1", by=actor.label, now=utcnow())
     return RedirectResponse("/staf/sumber", status_code=303)

@@ -23,14 +23,16 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from cettar.audit import service as audit_service
 from cettar.complaint.models import ActorType, Channel, Complaint, Privacy
 from cettar.complaint.workflow import record_event
-from cettar.errors import FieldError
+from cettar.errors import FieldError, NotFound
 from cettar.intake import service as intake_service
 from cettar.queue import DEFAULT_QUEUE, enqueue_after_commit
 from cettar.region import service as region_service
 from cettar.settings import get_settings
 from cettar.sources.models import Health, Outcome, Source, SourceItem, SourceKind
+from cettar.types import utcnow
 from ingest import IncomingComplaint
 from ingest.feeds import FeedItem, content_fingerprint, item_key, parse_feed
 from ingest.fetch import Fetched, fetch
@@ -75,8 +77,9 @@ class PollResult:
 
 def add_source(session: Session, *, kind: SourceKind, target: str, name: str = "", region_code: str | None = None,
                language: str = "id", poll_interval: int | None = None, backfill: int | None = None,
-               enabled: bool = True) -> tuple[Source, bool]:
-    """Add a source, or return the existing one with the same kind and target (created=False)."""
+               enabled: bool = True, by: str = "system", now: datetime | None = None) -> tuple[Source, bool]:
+    """Add a source, or return the existing one with the same kind and target (created=False); a new
+    one is audited as ``source.add`` by ``by``."""
     settings = get_settings()
     target = target.strip()
     if kind == SourceKind.FEED and not target.lower().startswith(("http://", "https://")):
@@ -97,7 +100,20 @@ def add_source(session: Session, *, kind: SourceKind, target: str, name: str = "
                     backfill=settings.ingest_backfill if backfill is None else backfill)
     session.add(source)
     session.flush()
+    audit_service.record(session, by=by, action="source.add", target=source.target, now=now or utcnow(),
+                         data={"kind": kind.value})
     return source, True
+
+
+def set_enabled(session: Session, *, source_id: int, enabled: bool, by: str, now: datetime) -> Source:
+    source = session.get(Source, source_id)
+    if source is None:
+        raise NotFound("no such source", key="no_source")
+    source.enabled = enabled
+    session.add(source)
+    audit_service.record(session, by=by, action="source.enable" if enabled else "source.disable",
+                         target=source.target, now=now)
+    return source
 
 
 def x_unavailable_reason(kind: str) -> str | None:

@@ -9,7 +9,9 @@ from fastapi.responses import RedirectResponse
 from sqlmodel import Session, col, select
 from starlette.responses import Response
 
+from cettar.agency import service as agency_service
 from cettar.agency.models import Agency
+from cettar.audit import service as audit_service
 from cettar.clock import policies as stored_policies
 from cettar.clock.policies import CLOCK_NAMES, SlaPolicy
 from cettar.clock.service import policies
@@ -17,9 +19,9 @@ from cettar.db import SessionDep
 from cettar.errors import FieldError, NotFound
 from cettar.staff import service
 from cettar.staff.auth import Actor, require
-from cettar.staff.models import AuditEntry, Role, Staff
+from cettar.staff.models import Role, Staff
 from cettar.types import utcnow
-from cettar.web import render
+from cettar.web import RowId, render
 
 router = APIRouter(prefix="/staf/admin", include_in_schema=False)
 Admin = Annotated[Actor, Depends(require(Role.ADMIN))]
@@ -28,7 +30,7 @@ Admin = Annotated[Actor, Depends(require(Role.ADMIN))]
 def _staff_page(request: Request, session: Session, actor: Actor, *, error: str | None = None,
                 values: dict[str, str] | None = None, status_code: int = 200) -> Response:
     accounts = list(session.exec(select(Staff).order_by(col(Staff.role), col(Staff.email))))
-    trail = list(session.exec(select(AuditEntry).order_by(col(AuditEntry.id).desc()).limit(30)))
+    trail = audit_service.recent(session)
     agencies = {a.id: a for a in session.exec(select(Agency).order_by(col(Agency.name)))}
     return render(request, "staff/admin_staff.html", actor.page(
         accounts=accounts, agencies=agencies, roles=[r.value for r in Role], error=error, values=values or {}, trail=trail,
@@ -48,10 +50,8 @@ def staff_create(request: Request, session: SessionDep, actor: Admin, email: Ann
     try:
         if role not in {r.value for r in Role}:
             raise FieldError("choose a role", field="role", key="choice")
-        made = service.create_staff(session, email=email, name=name, role=Role(role), password=password,
-                                    agency_code=agency or None, now=utcnow())
-        service.audit(session, actor=actor.label, action="staff.create", target=made.email,
-                      data={"role": role, "agency": agency or None}, now=utcnow())
+        service.create_staff(session, email=email, name=name, role=Role(role), password=password,
+                             agency_code=agency or None, now=utcnow(), by=actor.label)
     except FieldError as exc:
         return _staff_page(request, session, actor, error=exc.message, values=values, status_code=422)
     return RedirectResponse("/staf/admin/staf", status_code=303)
@@ -65,25 +65,16 @@ def _account(session: Session, staff_id: int) -> Staff:
 
 
 @router.post("/staf/{staff_id}/aktif")
-def staff_toggle(session: SessionDep, actor: Admin, staff_id: int, active: Annotated[str, Form()] = "") -> Response:
-    account = _account(session, staff_id)
-    if account.id == actor.staff.id and active != "1":
-        raise FieldError("you cannot disable your own account", field="active", key="invalid")
-    service.set_active(session, staff=account, active=active == "1")
-    service.audit(session, actor=actor.label, action="staff.enable" if active == "1" else "staff.disable",
-                  target=account.email, now=utcnow())
+def staff_toggle(session: SessionDep, actor: Admin, staff_id: RowId, active: Annotated[str, Form()] = "") -> Response:
+    service.set_active(session, staff=_account(session, staff_id), active=active == "1", by=actor.label, now=utcnow(),
+                       by_staff_id=actor.staff.id)
     return RedirectResponse("/staf/admin/staf", status_code=303)
 
 
 @router.post("/staf/{staff_id}/reset-2fa")
-def staff_reset_second_factor(session: SessionDep, actor: Admin, staff_id: int) -> Response:
+def staff_reset_second_factor(session: SessionDep, actor: Admin, staff_id: RowId) -> Response:
     """For a lost phone: the account enrols a new second factor at its next sign-in."""
-    account = _account(session, staff_id)
-    account.totp_secret = None
-    session.add(account)
-    assert account.id is not None
-    service.end_all_sessions(session, staff_id=account.id)
-    service.audit(session, actor=actor.label, action="staff.reset_second_factor", target=account.email, now=utcnow())
+    service.reset_second_factor(session, staff=_account(session, staff_id), by=actor.label, now=utcnow())
     return RedirectResponse("/staf/admin/staf", status_code=303)
 
 
@@ -110,25 +101,17 @@ def policies_page(request: Request, session: SessionDep, actor: Admin) -> Respon
 async def policy_save(request: Request, session: SessionDep, actor: Admin) -> Response:
     form = {k: str(v) for k, v in (await request.form()).items()}
     try:
-        row = stored_policies.save(session, name=form.get("name", ""), conditions=form,
-                                   durations={c: form.get(c, "") for c in CLOCK_NAMES}, actor=actor.label,
-                                   enabled=form.get("enabled") == "1")
-        service.audit(session, actor=actor.label, action="sla_policy.save", target=row.name,
-                      data={"durations": row.durations, "enabled": row.enabled, "agency": row.agency,
-                            "category": row.category, "priority": row.priority, "channel": row.channel}, now=utcnow())
+        stored_policies.save(session, name=form.get("name", ""), conditions=form,
+                             durations={c: form.get(c, "") for c in CLOCK_NAMES}, actor=actor.label,
+                             enabled=form.get("enabled") == "1", now=utcnow())
     except FieldError as exc:
         return _policies_page(request, session, actor, error=exc.message, values=form, status_code=422)
     return RedirectResponse("/staf/admin/sla", status_code=303)
 
 
 @router.post("/dinas/{agency_id}")
-def agency_update(session: SessionDep, actor: Admin, agency_id: int, active: Annotated[str, Form()] = "",
+def agency_update(session: SessionDep, actor: Admin, agency_id: RowId, active: Annotated[str, Form()] = "",
                   auto_assign: Annotated[str, Form()] = "") -> Response:
-    agency = session.get(Agency, agency_id)
-    if agency is None:
-        raise NotFound("no such agency")
-    agency.active, agency.auto_assign = active == "1", auto_assign == "1"
-    session.add(agency)
-    service.audit(session, actor=actor.label, action="agency.update", target=agency.code,
-                  data={"active": agency.active, "auto_assign": agency.auto_assign}, now=utcnow())
+    agency_service.update_settings(session, agency_id=agency_id, active=active == "1", auto_assign=auto_assign == "1",
+                                   by=actor.label, now=utcnow())
     return RedirectResponse("/staf/admin/dinas", status_code=303)

@@ -108,7 +108,8 @@ async def current_actor(request: Request, session: SessionDep) -> Actor:
     if service.needs_second_factor(staff) and not row.second_factor_ok:
         raise LoginRequired("the second factor is still due", second_factor=True)
     if request.method not in ("GET", "HEAD", "OPTIONS") and not service.csrf_ok(row, await _csrf_given(request)):
-        raise Forbidden("the form is out of date or did not come from CETTAR (CSRF token missing or wrong); reload and try again")
+        raise Forbidden("the form is out of date or did not come from CETTAR (CSRF token missing or wrong); reload and try again",
+                        key="csrf")
     request.state.actor = Actor(staff, row)
     return request.state.actor  # type: ignore[no-any-return]
 
@@ -122,7 +123,7 @@ def require(*roles: Role) -> Callable[..., Actor]:
 
     def dependency(actor: ActorDep) -> Actor:
         if actor.role not in allowed:
-            raise Forbidden("your role does not allow this")
+            raise Forbidden("your role does not allow this", key="role")
         return actor
 
     return dependency

@@ -22,6 +22,7 @@ def staff() -> None:
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input instead of asking.")
 def create(email: str, role: str, agency_code: str | None, name: str, password_stdin: bool) -> None:
     """Create an account (e.g. the first admin: --role admin)."""
+    from cettar.audit import service as audit_service
     from cettar.db import session_scope
     from cettar.errors import FieldError
     from cettar.staff import service
@@ -33,7 +34,8 @@ def create(email: str, role: str, agency_code: str | None, name: str, password_s
         password = click.prompt("Password (12+ characters)", hide_input=True, confirmation_prompt=True)
     try:
         with session_scope() as session:
-            account = service.create_staff(session, email=email, name=name, role=Role(role), password=password,
+            account = service.create_staff(session, by=audit_service.operator(), email=email, name=name, role=Role(role),
+                                           password=password,
                                            agency_code=agency_code, now=utcnow())
             summary = f"Created {account.role} {account.email} (id {account.id})"
     except FieldError as exc:
@@ -46,15 +48,17 @@ def create(email: str, role: str, agency_code: str | None, name: str, password_s
 def _set_active(email: str, active: bool) -> None:
     from sqlmodel import select
 
+    from cettar.audit import service as audit_service
     from cettar.db import session_scope
     from cettar.staff import service
     from cettar.staff.models import Staff
+    from cettar.types import utcnow
 
     with session_scope() as session:
         account = session.exec(select(Staff).where(Staff.email == email.strip().lower())).first()
         if account is None:
             raise click.ClickException(f"no account {email}")
-        service.set_active(session, staff=account, active=active)
+        service.set_active(session, staff=account, active=active, by=audit_service.operator(), now=utcnow())
     click.echo(f"{'Enabled' if active else 'Disabled (its sessions ended)'}: {email}")
 
 
@@ -78,6 +82,7 @@ def token(email: str, name: str) -> None:
     """Create an API token acting as this account; printed once, stored only as a hash."""
     from sqlmodel import select
 
+    from cettar.audit import service as audit_service
     from cettar.db import session_scope
     from cettar.staff import service
     from cettar.staff.models import Staff
@@ -87,5 +92,5 @@ def token(email: str, name: str) -> None:
         account = session.exec(select(Staff).where(Staff.email == email.strip().lower())).first()
         if account is None or not account.active:
             raise click.ClickException(f"no active account {email}")
-        value = service.create_api_token(session, staff=account, name=name, now=utcnow())
+        value = service.create_api_token(session, staff=account, name=name, now=utcnow(), by=audit_service.operator())
     click.echo(value)

@@ -6,15 +6,16 @@ account (or changing its password) deletes its rows and ends every session at on
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-
 from typing import Any
 
-from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlalchemy import JSON, Column, String, UniqueConstraint
+from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
-from cettar.types import UTCDateTime, timestamp_field, utcnow
+from cettar.types import UTCDateTime, enum_field, timestamp_field, utcnow
 
 
 class Role(StrEnum):
@@ -33,10 +34,11 @@ class Staff(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     email: str = Field(max_length=254, unique=True, index=True)  # stored lower-case
     name: str = Field(default="", max_length=120)
-    role: str = Field(max_length=12)
+    role: Role = enum_field(Role, 12)
     agency_id: int | None = Field(default=None, foreign_key="agency.id", index=True)
     password_hash: str = Field(max_length=200)
     totp_secret: str | None = Field(default=None, max_length=64)  # set once the second factor is confirmed
+    totp_last_step: int | None = None  # the time step of the last code accepted: each code works once
     active: bool = True
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
     password_changed_at: datetime | None = timestamp_field()
@@ -68,6 +70,65 @@ class ApiToken(SQLModel, table=True):
     revoked_at: datetime | None = timestamp_field()
 
 
+class NoticeKind(StrEnum):
+    SLA_WARNING = "sla_warning"
+    SLA_BREACH = "sla_breach"
+    SLA_ESCALATION = "sla_escalation"
+
+
+class RecipientKind(StrEnum):
+    STAFF = "staff"  # one person (the complaint's assignee when the notification was queued)
+    AGENCY_SUPERVISORS = "agency_supervisor"  # the supervisors of the agency whose code follows
+    GOVERNOR_STAFF = "governor_staff"
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """Who a notification is for, stored as ``kind`` or ``kind:key`` (``staff:12``,
+    ``agency_supervisor:DINKES``, ``governor_staff``)."""
+
+    kind: RecipientKind
+    key: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.kind.value}:{self.key}" if self.key else self.kind.value
+
+    @classmethod
+    def parse(cls, text: str) -> Recipient:
+        kind, _, key = text.partition(":")
+        return cls(RecipientKind(kind), key)
+
+
+class RecipientText(TypeDecorator[Recipient]):
+    impl = String(64)
+    cache_ok = True
+
+    def process_bind_param(self, value: Recipient | str | None, dialect: Any) -> str | None:
+        return None if value is None else str(value if isinstance(value, Recipient) else Recipient.parse(value))
+
+    def process_result_value(self, value: str | None, dialect: Any) -> Recipient | None:
+        return None if value is None else Recipient.parse(value)
+
+
+class Notification(SQLModel, table=True):
+    """Who must hear about a complaint's warning, breach or escalation; at most one per
+    complaint, recipient and local day, and never sent before ``send_after`` (office hours).
+    The SLA sweep queues them; ``cettar.staff.notices`` delivers them as dashboard notices."""
+
+    __tablename__ = "notification"
+    __table_args__ = (UniqueConstraint("complaint_id", "recipient", "day"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    complaint_id: int = Field(foreign_key="complaint.id", index=True)
+    recipient: Recipient = Field(sa_column=Column(RecipientText(), nullable=False))
+    kind: NoticeKind = enum_field(NoticeKind, 24)
+    day: str = Field(max_length=10)  # local date of send_after
+    clock: str = Field(max_length=24)
+    created_at: datetime | None = timestamp_field()
+    send_after: datetime | None = timestamp_field(index=True)
+    sent_at: datetime | None = timestamp_field()
+
+
 class StaffNotice(SQLModel, table=True):
     """A notification delivered to one person's dashboard (an SLA warning, breach or escalation)."""
 
@@ -78,20 +139,7 @@ class StaffNotice(SQLModel, table=True):
     staff_id: int = Field(foreign_key="staff.id", index=True)
     notification_id: int = Field(foreign_key="notification.id")
     complaint_id: int = Field(foreign_key="complaint.id", index=True)
-    kind: str = Field(max_length=24)
+    kind: NoticeKind = enum_field(NoticeKind, 24)
     clock: str = Field(default="", max_length=24)
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
     read_at: datetime | None = timestamp_field()
-
-
-class AuditEntry(SQLModel, table=True):
-    """What an admin changed outside complaints (accounts, agencies, policies, sources), by whom."""
-
-    __tablename__ = "audit_entry"
-
-    id: int | None = Field(default=None, primary_key=True)
-    at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False, index=True))
-    actor: str = Field(max_length=200)
-    action: str = Field(max_length=40)
-    target: str = Field(default="", max_length=300)
-    data: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))

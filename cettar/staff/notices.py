@@ -14,28 +14,23 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
 from cettar.agency.models import Agency
-from cettar.clock.models import Notification
-from cettar.complaint.models import Complaint
-from cettar.staff.models import Role, Staff, StaffNotice
+from cettar.staff.models import Notification, RecipientKind, Role, Staff, StaffNotice
 
 BATCH = 500
 
 
-def _recipients(session: Session, notification: Notification, complaint: Complaint | None) -> list[int]:
+def _recipients(session: Session, notification: Notification) -> list[int]:
     target = notification.recipient
-    if target == "assignee":
-        return [complaint.assignee_id] if complaint is not None and complaint.assignee_id else []
-    if target == "governor_staff":
-        query = select(Staff.id).where(Staff.role == Role.GOVERNOR, Staff.active == True)  # noqa: E712
-        return [i for i in session.exec(query) if i is not None]
-    if target.startswith("agency_supervisor:"):
-        agency = session.exec(select(Agency).where(Agency.code == target.split(":", 1)[1])).first()
-        if agency is None:
-            return []
-        query = select(Staff.id).where(Staff.agency_id == agency.id, Staff.role == Role.SUPERVISOR,
-                                       Staff.active == True)  # noqa: E712
-        return [i for i in session.exec(query) if i is not None]
-    return []
+    active = Staff.active == True  # noqa: E712
+    if target.kind == RecipientKind.STAFF:
+        return [i for i in session.exec(select(Staff.id).where(Staff.id == int(target.key), active)) if i is not None]
+    if target.kind == RecipientKind.GOVERNOR_STAFF:
+        return [i for i in session.exec(select(Staff.id).where(Staff.role == Role.GOVERNOR, active)) if i is not None]
+    agency = session.exec(select(Agency).where(Agency.code == target.key)).first()
+    if agency is None:
+        return []
+    query = select(Staff.id).where(Staff.agency_id == agency.id, Staff.role == Role.SUPERVISOR, active)
+    return [i for i in session.exec(query) if i is not None]
 
 
 def deliver(session: Session, *, now: datetime) -> int:
@@ -48,10 +43,9 @@ def deliver(session: Session, *, now: datetime) -> int:
     written = 0
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
     for notification in session.exec(query).all():
-        complaint = session.get(Complaint, notification.complaint_id)
         rows = [{"staff_id": staff_id, "notification_id": notification.id, "complaint_id": notification.complaint_id,
                  "kind": notification.kind, "clock": notification.clock, "created_at": now}
-                for staff_id in _recipients(session, notification, complaint)]
+                for staff_id in _recipients(session, notification)]
         if rows:
             inserted = session.execute(insert(StaffNotice).values(rows).on_conflict_do_nothing()
                                        .returning(StaffNotice.__table__.c.id))  # type: ignore[attr-defined]
@@ -60,13 +54,6 @@ def deliver(session: Session, *, now: datetime) -> int:
         session.add(notification)
     session.flush()
     return written
-
-
-def unread(session: Session, *, staff_id: int, limit: int = 20) -> list[tuple[StaffNotice, Complaint]]:
-    query = (select(StaffNotice, Complaint).join(Complaint, col(Complaint.id) == StaffNotice.complaint_id)
-             .where(StaffNotice.staff_id == staff_id, col(StaffNotice.read_at).is_(None))
-             .order_by(col(StaffNotice.id).desc()).limit(limit))
-    return [(notice, complaint) for notice, complaint in session.exec(query)]
 
 
 def mark_read(session: Session, *, staff_id: int, now: datetime) -> None:

@@ -11,10 +11,9 @@ from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
 from cettar import ratelimit
-from cettar.dashboard.routes import dashboard_home
 from cettar.db import SessionDep
 from cettar.errors import FieldError
-from cettar.staff import notices, service
+from cettar.staff import service
 from cettar.staff.auth import COOKIE, ActorDep, Forbidden, cookie_is_secure, signed_in
 from cettar.staff.models import SECOND_FACTOR_REQUIRED, Role, Staff, StaffSession
 from cettar.types import utcnow
@@ -22,9 +21,8 @@ from cettar.web import render
 
 router = APIRouter(prefix="/staf", include_in_schema=False)
 LOGIN_CSRF_COOKIE = "cettar_login_csrf"
-LOGIN_LIMIT_PER_ACCOUNT = 10  # attempts per 15 minutes
-LOGIN_LIMIT_PER_ADDRESS = 30
-LOGIN_WINDOW = 900
+LOGIN_FAILURES_PER_ADDRESS = 30  # failed sign-ins from one address in LOGIN_WINDOW; successes never count
+LOGIN_WINDOW = 900  # an account's failures are forgotten this long after the latest one
 
 SignedIn = Annotated[tuple[StaffSession, Staff] | None, Depends(signed_in)]
 
@@ -60,13 +58,16 @@ def login(request: Request, session: SessionDep, email: Annotated[str, Form()] =
     if not cookie or not secrets.compare_digest(cookie, csrf_token):
         return _login_page(request, next_url=next_url, email=email, error="staff.login.expired", status_code=403)
     address = request.client.host if request.client else "unknown"
-    ratelimit.hit(scope="login-address", client=address, limit=LOGIN_LIMIT_PER_ADDRESS, window=LOGIN_WINDOW)
-    ratelimit.hit(scope="login-account", client=email.strip().lower()[:254], limit=LOGIN_LIMIT_PER_ACCOUNT,
-                  window=LOGIN_WINDOW)
+    account = email.strip().lower()[:254]
+    ratelimit.refuse_if_failing(scope="login-address", client=address, limit=LOGIN_FAILURES_PER_ADDRESS)
+    ratelimit.refuse_if_failing(scope="login-account", client=account)
     now = utcnow()
     staff = service.authenticate(session, email=email, password=password, now=now)
     if staff is None:
+        ratelimit.record_failure(scope="login-address", client=address, window=LOGIN_WINDOW)
+        ratelimit.record_failure(scope="login-account", client=account, window=LOGIN_WINDOW)
         return _login_page(request, next_url=next_url, email=email, error="staff.login.wrong", status_code=401)
+    ratelimit.clear_failures(scope="login-account", client=account)
     started = service.start_session(session, staff=staff, now=now)
     if staff.totp_secret:
         target = f"/staf/masuk/kode?next={quote(next_url)}"
@@ -86,17 +87,18 @@ def login(request: Request, session: SessionDep, email: Annotated[str, Form()] =
 def _pending(found: tuple[StaffSession, Staff] | None, csrf_token: str) -> tuple[StaffSession, Staff]:
     """The signed-in (second factor perhaps still due) session of a form post, its token checked."""
     if found is None:
-        raise Forbidden("sign in first")
+        raise Forbidden("sign in first", key="sign_in_first")
     if not service.csrf_ok(found[0], csrf_token):
-        raise Forbidden("the form is out of date; reload and try again")
+        raise Forbidden("the form is out of date; reload and try again", key="csrf")
     return found
 
 
 def _totp_page(request: Request, row: StaffSession, staff: Staff, *, secret: str, next_url: str,
                error: str | None = None, status_code: int = 200) -> Response:
+    qr = service.totp_qr_svg(service.totp_uri(staff, secret))
     return render(request, "staff/totp.html", {"csrf_token": row.csrf_token, "secret": secret, "next": _safe_next(next_url),
-                                               "uri": service.totp_uri(staff, secret), "error": error,
-                                               "required": staff.role in SECOND_FACTOR_REQUIRED}, status_code=status_code)
+                                               "qr": qr, "error": error, "required": staff.role in SECOND_FACTOR_REQUIRED},
+                  status_code=status_code)
 
 
 @router.get("/masuk/kode")
@@ -111,12 +113,14 @@ def code_form(request: Request, found: SignedIn, next: str = "/staf") -> Respons
 def code_check(request: Request, session: SessionDep, found: SignedIn, code: Annotated[str, Form()] = "",
                csrf_token: Annotated[str, Form()] = "", next: Annotated[str, Form()] = "/staf") -> Response:
     row, staff = _pending(found, csrf_token)
-    ratelimit.hit(scope="login-code", client=str(staff.id), limit=LOGIN_LIMIT_PER_ACCOUNT, window=LOGIN_WINDOW)
+    ratelimit.refuse_if_failing(scope="login-code", client=str(staff.id))
     try:
-        service.verify_second_factor(session, staff=staff, row=row, code=code)
+        service.verify_second_factor(session, staff=staff, row=row, code=code, now=utcnow())
     except FieldError:
+        ratelimit.record_failure(scope="login-code", client=str(staff.id), window=LOGIN_WINDOW)
         return render(request, "staff/code.html", {"csrf_token": row.csrf_token, "next": _safe_next(next),
                                                    "error": "staff.code.wrong"}, status_code=401)
+    ratelimit.clear_failures(scope="login-code", client=str(staff.id))
     return RedirectResponse(_safe_next(next), status_code=303)
 
 
@@ -135,9 +139,9 @@ def totp_confirm(request: Request, session: SessionDep, found: SignedIn, code: A
                  csrf_token: Annotated[str, Form()] = "", next: Annotated[str, Form()] = "/staf") -> Response:
     row, staff = _pending(found, csrf_token)
     if staff.totp_secret and not row.second_factor_ok:
-        raise Forbidden("give the current second factor first")
+        raise Forbidden("give the current second factor first", key="second_factor_first")
     try:
-        service.confirm_totp(session, staff=staff, row=row, code=code)
+        service.confirm_totp(session, staff=staff, row=row, code=code, now=utcnow())
     except FieldError:
         secret = row.pending_totp_secret or service.begin_totp(session, row=row)
         return _totp_page(request, row, staff, secret=secret, next_url=next, error="staff.code.wrong", status_code=422)
@@ -151,21 +155,6 @@ def logout(request: Request, session: SessionDep, actor: ActorDep) -> Response:
     response = RedirectResponse("/staf/masuk", status_code=303)
     response.delete_cookie(COOKIE, path="/")
     return response
-
-
-@router.get("")
-def home(request: Request, session: SessionDep, actor: ActorDep) -> Response:
-    assert actor.staff.id is not None
-    if actor.role == Role.GOVERNOR:  # the governor's staff come for the dashboard: it is their home
-        return dashboard_home(request, session, actor, notices.unread(session, staff_id=actor.staff.id))
-    return render(request, "staff/home.html", actor.page(notices=notices.unread(session, staff_id=actor.staff.id)))
-
-
-@router.post("/pemberitahuan/dibaca")
-def notices_read(session: SessionDep, actor: ActorDep) -> Response:
-    assert actor.staff.id is not None
-    notices.mark_read(session, staff_id=actor.staff.id, now=utcnow())
-    return RedirectResponse("/staf", status_code=303)
 
 
 @router.get("/sandi")

@@ -15,6 +15,7 @@ from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
 from cettar.agency import service as agency_service
+from cettar.audit import service as audit_service
 from cettar.errors import FieldError
 from cettar.staff.models import AGENCY_ROLES, SECOND_FACTOR_REQUIRED, ApiToken, Role, Staff, StaffSession
 
@@ -40,7 +41,8 @@ def check_password_rules(password: str) -> None:
 
 
 def create_staff(session: Session, *, email: str, name: str, role: Role, password: str,
-                 agency_code: str | None = None, now: datetime) -> Staff:
+                 agency_code: str | None = None, now: datetime, by: str = "system") -> Staff:
+    """A new account (audited as ``staff.create`` by ``by``: an admin's label or ``cli:<user>``)."""
     email = email.strip().lower()
     if "@" not in email:
         raise FieldError(f"{email!r} is not an e-mail address", field="email", key="email_invalid")
@@ -61,6 +63,8 @@ def create_staff(session: Session, *, email: str, name: str, role: Role, passwor
                   created_at=now, password_changed_at=now)
     session.add(staff)
     session.flush()
+    audit_service.record(session, by=by, action="staff.create", target=email, now=now,
+                         data={"role": role.value, "agency": agency_code or None})
     return staff
 
 
@@ -123,12 +127,27 @@ def end_all_sessions(session: Session, *, staff_id: int) -> None:
     session.execute(delete(StaffSession).where(col(StaffSession.staff_id) == staff_id))
 
 
-def set_active(session: Session, *, staff: Staff, active: bool) -> None:
-    """Disabling an account ends its sessions and stops its API tokens at once."""
+def set_active(session: Session, *, staff: Staff, active: bool, by: str, now: datetime,
+               by_staff_id: int | None = None) -> None:
+    """Disabling an account ends its sessions and stops its API tokens at once. Nobody disables
+    their own account (``by_staff_id``: the account of whoever asks, when it is a person signed in)."""
+    if not active and by_staff_id is not None and by_staff_id == staff.id:
+        raise FieldError("you cannot disable your own account", field="active", key="own_account")
     staff.active = active
     session.add(staff)
     if not active and staff.id is not None:
         end_all_sessions(session, staff_id=staff.id)
+    audit_service.record(session, by=by, action="staff.enable" if active else "staff.disable", target=staff.email,
+                         now=now)
+
+
+def reset_second_factor(session: Session, *, staff: Staff, by: str, now: datetime) -> None:
+    """For a lost phone: the account enrols a new second factor at its next sign-in."""
+    staff.totp_secret, staff.totp_last_step = None, None
+    session.add(staff)
+    assert staff.id is not None
+    end_all_sessions(session, staff_id=staff.id)
+    audit_service.record(session, by=by, action="staff.reset_second_factor", target=staff.email, now=now)
 
 
 def change_password(session: Session, *, staff: Staff, current: str, new: str, keep: StaffSession | None,
@@ -161,22 +180,45 @@ def totp_uri(staff: Staff, secret: str) -> str:
     return pyotp.TOTP(secret).provisioning_uri(name=staff.email, issuer_name="CETTAR")
 
 
-def _code_ok(secret: str, code: str) -> bool:
-    return pyotp.TOTP(secret).verify("".join(code.split()), valid_window=1)
+def totp_qr_svg(uri: str) -> str:
+    """The set-up URI as a QR code, an inline SVG drawn on the server (no script, no third party)."""
+    import segno
+
+    svg: str = segno.make(uri, error="m").svg_inline(scale=5, dark="#111", light="#fff", title="TOTP")
+    return svg
 
 
-def confirm_totp(session: Session, *, staff: Staff, row: StaffSession, code: str) -> None:
-    if not row.pending_totp_secret or not _code_ok(row.pending_totp_secret, code):
+def _matching_step(secret: str, code: str, *, now: datetime, after: int | None) -> int | None:
+    """The 30-second time step whose code this is (the current one or a neighbour, for a phone's
+    clock a little off), if it is later than ``after``: a code is accepted once only, so one read
+    over a shoulder or from a log cannot be used again while it is still valid."""
+    code = "".join(code.split())
+    totp = pyotp.TOTP(secret)
+    current = totp.timecode(now)
+    for step in (current - 1, current, current + 1):
+        if (after is None or step > after) and secrets.compare_digest(totp.generate_otp(step), code):
+            return step
+    return None
+
+
+def confirm_totp(session: Session, *, staff: Staff, row: StaffSession, code: str, now: datetime) -> None:
+    step = _matching_step(row.pending_totp_secret, code, now=now, after=None) if row.pending_totp_secret else None
+    if step is None:
         raise FieldError("that code is not right; try the newest one from the app", field="code", key="totp_wrong")
     staff.totp_secret, row.pending_totp_secret, row.second_factor_ok = row.pending_totp_secret, None, True
+    staff.totp_last_step = step
     session.add(staff)
     session.add(row)
 
 
-def verify_second_factor(session: Session, *, staff: Staff, row: StaffSession, code: str) -> None:
-    if not staff.totp_secret or not _code_ok(staff.totp_secret, code):
-        raise FieldError("that code is not right; try the newest one from the app", field="code", key="totp_wrong")
+def verify_second_factor(session: Session, *, staff: Staff, row: StaffSession, code: str, now: datetime) -> None:
+    step = _matching_step(staff.totp_secret, code, now=now, after=staff.totp_last_step) if staff.totp_secret else None
+    if step is None:
+        raise FieldError("that code is not right, or was used already; wait for the next one from the app",
+                         field="code", key="totp_wrong")
+    staff.totp_last_step = step
     row.second_factor_ok = True
+    session.add(staff)
     session.add(row)
 
 
@@ -186,11 +228,12 @@ def csrf_ok(row: StaffSession, given: str | None) -> bool:
 
 # --- API tokens ----------------------------------------------------------------------------------
 
-def create_api_token(session: Session, *, staff: Staff, name: str, now: datetime) -> str:
+def create_api_token(session: Session, *, staff: Staff, name: str, now: datetime, by: str = "system") -> str:
     assert staff.id is not None
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     session.add(ApiToken(token_hash=digest(token), staff_id=staff.id, name=name, created_at=now))
     session.flush()
+    audit_service.record(session, by=by, action="token.create", target=staff.email, now=now, data={"name": name})
     return token
 
 
@@ -207,10 +250,3 @@ def staff_for_api_token(session: Session, *, token: str, now: datetime) -> Staff
         row.last_used_at = now
         session.add(row)
     return staff
-
-
-def audit(session: Session, *, actor: str, action: str, target: str, data: dict[str, object] | None = None,
-          now: datetime) -> None:
-    from cettar.staff.models import AuditEntry
-
-    session.add(AuditEntry(at=now, actor=actor, action=action, target=target[:300], data=data))

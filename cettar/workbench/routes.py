@@ -1,78 +1,81 @@
-"""The officer workbench: the agency queue, the complaint page and its actions, the triage desk —
-as pages (``/staf/...``) and as a JSON API for integrations (``/api/v1/staff/...``, API tokens).
-Both call the same functions in ``cettar.workbench.service``."""
+"""The officer workbench: a person's home, the agency queue, the complaint page and its actions,
+the triage desk — as pages (``/staf/...``) and as a JSON API for integrations
+(``/api/v1/staff/...``, API tokens). Routes translate HTTP: reads go through
+``cettar.workbench.service``, every change through ``cettar.complaint.actions``."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime
-from typing import Annotated, Any
+import json
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.responses import RedirectResponse
 from sqlmodel import Session
 from starlette.responses import Response
 
 from cettar.agency import service as agency_service
-from cettar.agency.models import Agency
-from cettar.calendar import deployment_calendar
+from cettar.complaint import actions
 from cettar.complaint.models import CATEGORIES, Complaint
+from cettar.dashboard.routes import dashboard_home
 from cettar.db import SessionDep
-from cettar.errors import Conflict, FieldError, NotFound
+from cettar.errors import Conflict, FieldError
 from cettar.i18n import language_of
-from cettar.staff.auth import Actor, ActorDep, Forbidden, require
-from cettar.staff.models import Role, Staff
+from cettar.staff import notices
+from cettar.staff.auth import Actor, ActorDep, require
+from cettar.staff.models import Role
 from cettar.types import utcnow
+from cettar.validation import message_of
 from cettar.web import render
 from cettar.workbench import service
+from cettar.workbench.schemas import StaffComplaintDetail, StaffComplaintPublic, StaffEventPublic, StaffQueuePublic
 
 router = APIRouter(include_in_schema=False)
 api = APIRouter(prefix="/api/v1/staff", tags=["staff"])
 QueueReader = Annotated[Actor, Depends(require(Role.OFFICER, Role.SUPERVISOR, Role.ADMIN, Role.GOVERNOR))]
 TriageDesk = Annotated[Actor, Depends(require(Role.TRIAGE, Role.ADMIN, Role.GOVERNOR))]
-Supervisor = Annotated[Actor, Depends(require(Role.SUPERVISOR, Role.ADMIN))]
+AgencyWorker = Annotated[Actor, Depends(require(Role.OFFICER, Role.SUPERVISOR, Role.ADMIN))]
 Governor = Annotated[Actor, Depends(require(Role.GOVERNOR, Role.ADMIN))]
 
 
 def _page_number(request: Request) -> int:
     page = request.query_params.get("page", "1")
-    return int(page) if page.isdigit() else 1
+    return min(int(page), 100_000) if page.isdigit() and len(page) < 7 else 1
+
+
+@router.get("/staf")
+def home(request: Request, session: SessionDep, actor: ActorDep) -> Response:
+    assert actor.staff.id is not None
+    if actor.role == Role.GOVERNOR:  # the governor's staff come for the dashboard: it is their home
+        return dashboard_home(request, session, actor, service.unread_notices(session, staff_id=actor.staff.id))
+    now = utcnow()
+    mine = service.home(session, actor, now=now)
+    return render(request, "staff/home.html", actor.page(home=mine, now=now, notices=mine.notices))
+
+
+@router.post("/staf/pemberitahuan/dibaca")
+def notices_read(session: SessionDep, actor: ActorDep) -> Response:
+    assert actor.staff.id is not None
+    notices.mark_read(session, staff_id=actor.staff.id, now=utcnow())
+    return RedirectResponse("/staf", status_code=303)
 
 
 def _filters(request: Request) -> service.QueueFilter:
     q = request.query_params
-    return service.QueueFilter(status=q.get("status", ""), channel=q.get("channel", ""), district=q.get("district", ""),
-                               category=q.get("category", ""), mine=q.get("mine") == "1", breached=q.get("breached") == "1",
+    status = q.get("status", "")
+    return service.QueueFilter(status=status if status in service.QUEUE_STATUSES else "", channel=q.get("channel", ""),
+                               district=q.get("district", ""), category=q.get("category", ""),
+                               mine=q.get("mine") == "1", breached=q.get("breached") == "1",
                                search=q.get("q", "")[:200], page=_page_number(request))
 
 
-def _agency_for(session: Session, actor: Actor, request: Request) -> Agency | None:
-    if actor.staff.agency_id is not None:
-        return session.get(Agency, actor.staff.agency_id)
-    code = request.query_params.get("agency", "")
-    agency = agency_service.get_by_code(session, code=code) if code else None
-    if code and agency is None:
-        raise NotFound(f"no agency {code!r}")
-    return agency
-
-
-def _queue_context(session: Session, actor: Actor, request: Request) -> dict[str, Any]:
-    agency = _agency_for(session, actor, request)
+def _queue_context(session: Session, actor: Actor, request: Request) -> dict[str, object]:
     filters = _filters(request)
-    page = service.queue(session, actor, filters, agency_id=agency.id if agency else None) if agency else None
-    assignees = {s.id: s for s in service.staff_of_agency(session, agency.id)} if agency else {}
-    agencies = agency_service.list_active(session) if actor.staff.agency_id is None else []
-    now = utcnow()
-    remaining: dict[int | None, float] = {}
-    if page is not None and agency is not None:
-        calendar = deployment_calendar(agency.code)
-        for c in page.rows:
-            if c.due_at is not None:  # office hours left (negative: past the deadline)
-                ahead = c.due_at >= now
-                span = calendar.working_time_between(*((now, c.due_at) if ahead else (c.due_at, now)))
-                remaining[c.id] = round(span.total_seconds() / 3600 * (1 if ahead else -1), 1)
-    return actor.page(agency=agency, filters=filters, page=page, now=now, assignees=assignees,
-                    agencies=agencies, query=request.url.query, remaining=remaining)
+    view = service.queue_view(session, actor, filters, agency_code=request.query_params.get("agency", ""), now=utcnow())
+    return actor.page(view=view, agency=view.agency, filters=filters, page=view.page, assignees=view.assignees,
+                      agencies=view.agencies if actor.staff.agency_id is None else [], all_agencies=view.agencies,
+                      districts=view.districts, query=request.url.query,
+                      remaining=view.page.remaining if view.page else {}, categories=CATEGORIES,
+                      bulk_actions=actions.bulk_actions(actor))
 
 
 @router.get("/staf/antrean")
@@ -87,103 +90,40 @@ def queue_rows(request: Request, session: SessionDep, actor: QueueReader) -> Res
 
 
 @router.post("/staf/antrean/massal")
-async def bulk(request: Request, session: SessionDep, actor: Supervisor) -> Response:
+async def bulk(request: Request, session: SessionDep, actor: AgencyWorker) -> Response:
     form = await request.form()
-    codes = [str(c) for c in form.getlist("code")][:100]
-    now = utcnow()
-    for code in codes:
-        complaint = service.get_visible(session, actor, code)
-        if form.get("action") == "assign":
-            staff = session.get(Staff, int(str(form.get("assignee") or 0) or 0))
-            if staff is None:
-                raise FieldError("choose whom to assign to", field="assignee", key="missing")
-            service.assign_to(session, actor, complaint, staff=staff, now=now)
-        elif form.get("action") == "transfer":
-            service.transfer(session, actor, complaint, agency_code=str(form.get("agency_code") or ""),
-                             reason=str(form.get("reason") or ""), now=now)
-        else:
-            raise FieldError("choose assign or transfer", field="action", key="choice")
+    fields = {k: str(v) for k, v in form.items() if k != "code"}
+    actions.bulk(session, actor, codes=[str(c) for c in form.getlist("code")], action=fields.get("action", ""),
+                 form=fields, now=utcnow())
     return RedirectResponse(f"/staf/antrean?{request.url.query}", status_code=303)
 
 
-def _complaint_context(session: Session, actor: Actor, complaint: Complaint, request: Request,
-                       error: str | None = None) -> dict[str, Any]:
-    agency = session.get(Agency, complaint.agency_id) if complaint.agency_id else None
-    assignee = session.get(Staff, complaint.assignee_id) if complaint.assignee_id else None
-    return actor.page(complaint=complaint, agency=agency, assignee=assignee,
-                    events=service.timeline(session, complaint), sources=service.sources_of(session, complaint),
-                    similar=service.similar_open(session, complaint), agencies=agency_service.list_active(session),
-                    colleagues=service.staff_of_agency(session, complaint.agency_id),
-                    templates=service.reply_templates(language_of(request)), error=error,
-                    can_work=actor.role == Role.ADMIN or (actor.staff.agency_id is not None
-                                                          and actor.staff.agency_id == complaint.agency_id),
-                    can_route=actor.role in (Role.TRIAGE, Role.ADMIN) and complaint.status == "triage",
-                    categories=CATEGORIES, priorities=service.PRIORITIES)
+def _complaint_page(request: Request, session: Session, actor: Actor, code: str, error: str | None = None,
+                    status_code: int = 200) -> Response:
+    view = service.complaint_view(session, actor, code, language=language_of(request))
+    return render(request, "staff/complaint.html",
+                  actor.page(view=view, complaint=view.complaint, agency=view.agency, assignee=view.assignee,
+                             events=view.events, sources=view.sources, similar=view.similar, agencies=view.agencies,
+                             colleagues=view.colleagues, templates=view.templates, available=view.available,
+                             suggestions=view.suggestions, categories=view.categories, priorities=view.priorities,
+                             error=error), status_code=status_code)
 
 
 @router.get("/staf/pengaduan/{code}")
 def complaint_page(request: Request, session: SessionDep, actor: ActorDep, code: str) -> Response:
-    complaint = service.get_visible(session, actor, code)
-    return render(request, "staff/complaint.html", _complaint_context(session, actor, complaint, request))
-
-
-Action = Callable[[Session, Actor, Complaint, dict[str, str], datetime, str], object]
-
-
-def _reply(session: Session, actor: Actor, complaint: Complaint, form: dict[str, str], now: datetime, language: str) -> None:
-    message = form.get("message", "").strip()
-    if not message and form.get("template"):
-        message = service.template_text(form["template"], language)
-    service.reply(session, actor, complaint, message=message, now=now)
-
-
-def _assign(session: Session, actor: Actor, complaint: Complaint, form: dict[str, str], now: datetime, language: str) -> None:
-    staff = session.get(Staff, int(form["assignee"])) if form.get("assignee", "").isdigit() else None
-    if staff is None:
-        raise FieldError("choose whom to assign to", field="assignee", key="missing")
-    service.assign_to(session, actor, complaint, staff=staff, now=now)
-
-
-ACTIONS: dict[str, Action] = {
-    "claim": lambda s, a, c, f, now, lang: service.claim(s, a, c, now=now),
-    "assign": _assign,
-    "reply": _reply,
-    "note": lambda s, a, c, f, now, lang: service.note(s, a, c, text=f.get("text", ""), now=now),
-    "ask": lambda s, a, c, f, now, lang: service.ask_citizen(s, a, c, question=f.get("question", ""), now=now),
-    "resolve": lambda s, a, c, f, now, lang: service.resolve(s, a, c, message=f.get("message", ""), now=now),
-    "reopen": lambda s, a, c, f, now, lang: service.reopen(s, a, c, reason=f.get("reason", ""), now=now),
-    "transfer": lambda s, a, c, f, now, lang: service.transfer(s, a, c, agency_code=f.get("agency_code", ""),
-                                                             reason=f.get("reason", ""), now=now),
-    "not-ours": lambda s, a, c, f, now, lang: service.not_our_authority(s, a, c, reason=f.get("reason", ""), now=now),
-    "merge": lambda s, a, c, f, now, lang: service.merge(s, a, c, into_code=f.get("into", ""), now=now),
-    "spam": lambda s, a, c, f, now, lang: service.mark_spam(s, a, c, now=now),
-    "categorise": lambda s, a, c, f, now, lang: service.categorise(s, a, c, category=f.get("category", ""),
-                                                                 priority=f.get("priority", "normal"), now=now),
-    "route": lambda s, a, c, f, now, lang: service.route(s, a, c, agency_code=f.get("agency_code", ""), now=now),
-}
-
-
-def _run(session: Session, actor: Actor, code: str, action: str, form: dict[str, str], language: str) -> Complaint:
-    complaint = service.get_visible(session, actor, code)
-    handler = ACTIONS.get(action)
-    if handler is None:
-        raise NotFound(f"no action {action!r}")
-    if actor.role == Role.GOVERNOR:
-        raise Forbidden("the governor's staff read; they do not change complaints")
-    handler(session, actor, complaint, form, utcnow(), language)
-    return complaint
+    return _complaint_page(request, session, actor, code)
 
 
 @router.post("/staf/pengaduan/{code}/{action}")
 async def complaint_action(request: Request, session: SessionDep, actor: ActorDep, code: str, action: str) -> Response:
     form = {k: str(v) for k, v in (await request.form()).items()}
     try:
-        complaint = _run(session, actor, code, action, form, language_of(request))
+        complaint = actions.act(session, actor, code=code, action=action, form=form, now=utcnow(),
+                                language=language_of(request))
     except (FieldError, Conflict) as exc:
         session.rollback()
-        complaint = service.get_visible(session, actor, code)
-        return render(request, "staff/complaint.html", _complaint_context(session, actor, complaint, request, error=exc.message),
-                      status_code=exc.status_code)
+        return _complaint_page(request, session, actor, code, error=message_of(exc, language_of(request)),
+                               status_code=exc.status_code)
     back = "/staf/triase" if action == "route" else f"/staf/pengaduan/{complaint.tracking_code}"
     return RedirectResponse(back, status_code=303)
 
@@ -191,9 +131,11 @@ async def complaint_action(request: Request, session: SessionDep, actor: ActorDe
 @router.get("/staf/triase")
 def triage_page(request: Request, session: SessionDep, actor: TriageDesk) -> Response:
     page = service.triage_desk(session, page=_page_number(request))
-    names = {a.code: a.name for a in agency_service.list_active(session)}
-    return render(request, "staff/triage.html", actor.page(page=page, names=names,
-                                                         agencies=agency_service.list_active(session)))
+    agencies = agency_service.list_active(session)
+    return render(request, "staff/triage.html",
+                  actor.page(page=page, names={a.code: a.name for a in agencies}, agencies=agencies,
+                             suggestions={c.id: service.suggestions_by_confidence(c) for c in page.rows},
+                             can_route=actor.role in actions.ROUTING_ROLES))
 
 
 @router.get("/staf/eskalasi")
@@ -205,41 +147,56 @@ def escalated_page(request: Request, session: SessionDep, actor: Governor) -> Re
 
 # --- the JSON API (API tokens; with a cookie, the CSRF header) --------------------------------------
 
-def _as_json(session: Session, complaint: Complaint) -> dict[str, Any]:
-    agency = session.get(Agency, complaint.agency_id) if complaint.agency_id else None
-    return {"tracking_code": complaint.tracking_code, "status": complaint.status, "agency_code": agency.code if agency else None,
-            "channel": complaint.channel, "title": complaint.title, "text": complaint.text,
-            "received_at": complaint.received_at.isoformat(), "due_at": complaint.due_at.isoformat() if complaint.due_at else None,
-            "assignee_id": complaint.assignee_id, "routing_suggestions": complaint.routing_suggestions or []}
+def _public(complaint: Complaint, agency_code: str | None) -> StaffComplaintPublic:
+    return StaffComplaintPublic.model_validate(service.as_json(complaint, agency_code))
 
 
-@api.get("/queue")
-def api_queue(request: Request, session: SessionDep, actor: QueueReader) -> JSONResponse:
+@api.get("/queue", response_model=StaffQueuePublic)
+def api_queue(request: Request, session: SessionDep, actor: QueueReader) -> StaffQueuePublic:
     """The agency's open complaints, nearest SLA deadline first (``?agency=CODE`` for admins and the governor's staff)."""
-    agency = _agency_for(session, actor, request)
-    if agency is None:
-        raise FieldError("give ?agency=CODE", field="agency", key="missing")
-    page = service.queue(session, actor, _filters(request), agency_id=agency.id)
-    return JSONResponse({"total": page.total, "page": page.page, "pages": page.pages,
-                         "complaints": [_as_json(session, c) for c in page.rows]})
+    page = service.api_queue_page(session, actor, _filters(request), agency_code=request.query_params.get("agency", ""))
+    return StaffQueuePublic(total=page.total, page=page.page, pages=page.pages,
+                            complaints=[_public(c, page.agency_codes.get(c.id or 0)) for c in page.rows])
 
 
-@api.get("/complaints/{code}")
-def api_complaint(session: SessionDep, actor: ActorDep, code: str) -> JSONResponse:
-    complaint = service.get_visible(session, actor, code)
-    body = _as_json(session, complaint)
-    body["events"] = [{"at": e.occurred_at.isoformat(), "kind": e.kind, "actor": e.actor, "to_status": e.to_status,
-                       "public_message": e.public_message, "internal_note": e.internal_note}
-                      for e in service.timeline(session, complaint)]
-    return JSONResponse(body)
+def _detail(session: Session, actor: Actor, code: str) -> StaffComplaintDetail:
+    complaint = actions.get_visible(session, actor, code)
+    body = service.as_json(complaint, service.agency_code_of(session, complaint))
+    events = [StaffEventPublic(at=e.occurred_at, kind=e.kind, actor=e.actor, to_status=e.to_status,
+                               public_message=e.public_message, internal_note=e.internal_note)
+              for e in service.timeline(session, complaint)]
+    return StaffComplaintDetail.model_validate({**body, "events": events})
 
 
-@api.post("/complaints/{code}/{action}")
-async def api_action(request: Request, session: SessionDep, actor: ActorDep, code: str, action: str) -> JSONResponse:
+@api.get("/complaints/{code}", response_model=StaffComplaintDetail)
+def api_complaint(session: SessionDep, actor: ActorDep, code: str) -> StaffComplaintDetail:
+    return _detail(session, actor, code)
+
+
+ACTION_BODY = {"requestBody": {"required": False, "content": {"application/json": {"schema": {
+    "type": "object", "additionalProperties": {"type": ["string", "number", "boolean", "null"]},
+    "example": {"message": "Petugas kami sudah menuju lokasi."}}}}}}
+
+
+async def _json_fields(request: Request) -> dict[str, str]:
+    """The action's fields: a JSON object (anything else in a JSON body is a clear 422, never a 500)."""
+    if not request.headers.get("content-type", "").startswith("application/json"):
+        return {}
+    raw = await request.body()
+    try:
+        payload = json.loads(raw) if raw.strip() else {}
+    except (ValueError, UnicodeDecodeError):
+        raise FieldError("the body is not valid JSON", field="body", key="invalid") from None
+    if not isinstance(payload, dict) or any(isinstance(v, (dict, list)) for v in payload.values()):
+        raise FieldError("send a JSON object of fields (strings, numbers, true/false)", field="body", key="invalid")
+    return {str(k): "" if v is None else str(v) for k, v in payload.items()}
+
+
+@api.post("/complaints/{code}/{action}", response_model=StaffComplaintPublic, openapi_extra=ACTION_BODY)
+async def api_action(request: Request, session: SessionDep, actor: ActorDep, code: str, action: str) -> StaffComplaintPublic:
     """One action (claim, assign, reply, note, ask, resolve, reopen, transfer, not-ours, merge, spam,
-    route) with its fields as a JSON object."""
-    payload = await request.json() if request.headers.get("content-type", "").startswith("application/json") else {}
-    if not isinstance(payload, dict):
-        raise FieldError("send a JSON object", field="body", key="invalid")
-    complaint = _run(session, actor, code, action, {k: str(v) for k, v in payload.items()}, language_of(request))
-    return JSONResponse(_as_json(session, complaint))
+    categorise, route) with its fields as a JSON object."""
+    form = await _json_fields(request)
+    complaint = actions.act(session, actor, code=code, action=action, form=form, now=utcnow(),
+                            language=language_of(request))
+    return _public(complaint, service.agency_code_of(session, complaint))

@@ -1,66 +1,46 @@
-"""What staff do to complaints: who may see which, the agency queue, the triage desk, and every
-action (claim, assign, reply, note, ask the citizen, resolve, reopen, transfer, not our authority,
-merge, spam). Each action is a workflow transition or an event, with the actor recorded; the pages
-and the API call these same functions."""
+"""What staff read: the agency queue, the triage desk, the escalations, one complaint's page, and
+a person's own work and notices. Every change to a complaint is made in ``cettar.complaint``
+(``complaint.actions``); the pages and the JSON API read through these functions."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from datetime import datetime
-from pathlib import Path
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
-import yaml
 from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
-from cettar.clock import service as clock_service
-from cettar.clock.models import SlaClock
-from cettar.complaint import routing
-from cettar.complaint.models import CATEGORIES, ActorType, Complaint, ComplaintEvent
-from cettar.complaint.workflow import OPEN_STATUSES, Status, can_transition, record_event, transition
-from cettar.errors import Conflict, FieldError, NotFound
+from cettar.agency import service as agency_service
+from cettar.agency.models import Agency
+from cettar.calendar import deployment_calendar
+from cettar.clock.models import ClockRow, SlaClock
+from cettar.complaint import actions, replies
+from cettar.complaint.models import CATEGORIES, OPEN_STATUSES, Complaint, ComplaintEvent, Priority, Status
+from cettar.errors import FieldError, NotFound
+from cettar.region import service as region_service
 from cettar.sources.models import SourceItem
-from cettar.staff import assignment
 from cettar.staff.auth import Actor, Forbidden
-from cettar.staff.models import AGENCY_ROLES, Role, Staff
+from cettar.staff.models import AGENCY_ROLES, Role, Staff, StaffNotice
 
 PAGE_SIZE = 25
-REPLY_TEMPLATES = Path(__file__).resolve().parent.parent / "data" / "reply_templates.yaml"
+DUE_SOON = timedelta(days=2)
 _WORDS = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
+QUEUE_STATUSES = sorted(OPEN_STATUSES - {Status.RECEIVED, Status.TRIAGE})
 
 
-# --- who sees what ------------------------------------------------------------------------------
-
-def can_see(actor: Actor, complaint: Complaint) -> bool:
-    if actor.role in (Role.ADMIN, Role.GOVERNOR, Role.TRIAGE):
-        return True
-    return complaint.agency_id is not None and complaint.agency_id == actor.staff.agency_id
-
-
-def get_visible(session: Session, actor: Actor, code: str) -> Complaint:
-    """The complaint, if this actor may see it; a plain 404 otherwise (whether it exists is not told)."""
-    complaint = session.exec(select(Complaint).where(Complaint.tracking_code == code)).first()
-    if complaint is None or not can_see(actor, complaint):
-        raise NotFound("no such complaint")
-    return complaint
-
-
-def _may_work(actor: Actor, complaint: Complaint) -> None:
-    """Acting on a complaint: its own agency's officers and supervisors, or an admin."""
-    if actor.role == Role.ADMIN:
-        return
-    if actor.role in AGENCY_ROLES and complaint.agency_id == actor.staff.agency_id:
-        return
-    raise Forbidden("only the agency handling this complaint can act on it")
+def like_pattern(term: str) -> str:
+    """``term`` as a LIKE pattern that matches it literally anywhere (``%`` and ``_`` are text)."""
+    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
 
 
 # --- the queue ----------------------------------------------------------------------------------
 
 @dataclass
 class QueueFilter:
-    status: str = ""
+    status: str = ""  # one of QUEUE_STATUSES, or '' for all
     channel: str = ""
     district: str = ""
     category: str = ""
@@ -78,6 +58,8 @@ class QueuePage:
     pages: int
     breached_ids: set[int]
     warned_ids: set[int]
+    remaining: dict[int, float] = field(default_factory=dict)  # office hours left to the deadline (negative: past it)
+    agency_codes: dict[int, str] = field(default_factory=dict)
 
 
 def _paginate(session: Session, query: Any, page: int, *order: Any) -> tuple[list[Complaint], int, int, int]:
@@ -93,11 +75,11 @@ def _paginate(session: Session, query: Any, page: int, *order: Any) -> tuple[lis
 def queue(session: Session, actor: Actor, filters: QueueFilter, *, agency_id: int | None = None) -> QueuePage:
     """An agency's open complaints, nearest SLA deadline first (no deadline last)."""
     agency_id = agency_id if actor.role not in AGENCY_ROLES else actor.staff.agency_id
-    query = select(Complaint).where(col(Complaint.status).in_(sorted(OPEN_STATUSES - {Status.RECEIVED, Status.TRIAGE})))
+    query = select(Complaint).where(col(Complaint.status).in_(QUEUE_STATUSES))
     if agency_id is not None:
         query = query.where(Complaint.agency_id == agency_id)
     elif actor.role in AGENCY_ROLES:
-        raise Forbidden("an officer's queue is the own agency's")
+        raise Forbidden("an officer's queue is the own agency's", key="not_your_agency")
     if filters.status:
         query = query.where(Complaint.status == filters.status)
     if filters.channel:
@@ -109,20 +91,72 @@ def queue(session: Session, actor: Actor, filters: QueueFilter, *, agency_id: in
     if filters.mine:
         query = query.where(Complaint.assignee_id == actor.staff.id)
     if filters.breached:
-        breached = select(SlaClock.complaint_id).where(SlaClock.status == "breached", col(SlaClock.stopped_at).is_(None))
+        breached = select(SlaClock.complaint_id).where(SlaClock.status == ClockRow.BREACHED, col(SlaClock.stopped_at).is_(None))
         query = query.where(col(Complaint.id).in_(breached))
     if filters.search.strip():
-        term = f"%{filters.search.strip().lower()}%"
-        query = query.where(or_(func.lower(Complaint.text).like(term), func.lower(Complaint.title).like(term),
-                                func.lower(Complaint.tracking_code).like(term)))
+        term = like_pattern(filters.search.strip().lower())
+        query = query.where(or_(func.lower(Complaint.text).like(term, escape="\\"),
+                                func.lower(Complaint.title).like(term, escape="\\"),
+                                func.lower(Complaint.tracking_code).like(term, escape="\\")))
     rows, total, page, pages = _paginate(session, query, filters.page, col(Complaint.due_at).is_(None),
                                          col(Complaint.due_at), col(Complaint.id))
     ids = [r.id for r in rows]
     flags = session.exec(select(SlaClock.complaint_id, SlaClock.status, SlaClock.warned_at)
                          .where(col(SlaClock.complaint_id).in_(ids), col(SlaClock.stopped_at).is_(None))).all()
-    breached_ids = {c for c, status, _ in flags if status == "breached"}
+    breached_ids = {c for c, status, _ in flags if status == ClockRow.BREACHED}
     warned_ids = {c for c, _, warned in flags if warned is not None} - breached_ids
-    return QueuePage(rows, total, page, pages, breached_ids, warned_ids)
+    return QueuePage(rows, total, page, pages, breached_ids, warned_ids, agency_codes=_agency_codes(session, rows))
+
+
+def _agency_codes(session: Session, rows: list[Complaint]) -> dict[int, str]:
+    """The agency code of each complaint on a page, in one query."""
+    ids = {r.agency_id for r in rows if r.agency_id is not None}
+    if not ids:
+        return {}
+    codes = dict(session.exec(select(Agency.id, Agency.code).where(col(Agency.id).in_(ids))).all())
+    return {r.id: codes[r.agency_id] for r in rows if r.id is not None and r.agency_id in codes}
+
+
+def with_remaining(page: QueuePage, *, agency_code: str | None, now: datetime) -> QueuePage:
+    """Add the office hours each complaint has left before its deadline, on its agency's calendar."""
+    calendar = deployment_calendar(agency_code)
+    for c in page.rows:
+        if c.due_at is not None and c.id is not None:
+            ahead = c.due_at >= now
+            span = calendar.working_time_between(*((now, c.due_at) if ahead else (c.due_at, now)))
+            page.remaining[c.id] = round(span.total_seconds() / 3600 * (1 if ahead else -1), 1)
+    return page
+
+
+def agency_for(session: Session, actor: Actor, code: str) -> Agency | None:
+    """The agency whose queue this person reads: their own, or (province-wide roles) the one asked for."""
+    if actor.staff.agency_id is not None:
+        return session.get(Agency, actor.staff.agency_id)
+    agency = agency_service.get_by_code(session, code=code) if code else None
+    if code and agency is None:
+        raise NotFound(f"no agency {code!r}", key="no_agency")
+    return agency
+
+
+@dataclass
+class QueueView:
+    agency: Agency | None
+    page: QueuePage | None
+    assignees: dict[int | None, Staff]
+    agencies: list[Agency]
+    districts: list[Any]
+
+
+def queue_view(session: Session, actor: Actor, filters: QueueFilter, *, agency_code: str, now: datetime) -> QueueView:
+    """Everything the queue page shows: the page of complaints with their hours left, who they are
+    assigned to, and the choices of its filters and bulk actions."""
+    agency = agency_for(session, actor, agency_code)
+    page = None
+    if agency is not None:
+        page = with_remaining(queue(session, actor, filters, agency_id=agency.id), agency_code=agency.code, now=now)
+    assignees = {s.id: s for s in staff_of_agency(session, agency.id)} if agency else {}
+    return QueueView(agency=agency, page=page, assignees=assignees, agencies=agency_service.list_active(session),
+                     districts=region_service.districts(session))
 
 
 def escalated(session: Session, *, page: int = 1) -> QueuePage:
@@ -173,171 +207,100 @@ def similar_open(session: Session, complaint: Complaint, *, limit: int = 5, thre
     return sorted(scored, key=lambda pair: -pair[1])[:limit]
 
 
-def reply_templates(language: str) -> list[dict[str, str]]:
-    entries: list[dict[str, Any]] = yaml.safe_load(REPLY_TEMPLATES.read_text(encoding="utf-8")) or []
-    return [{"key": str(e["key"]), "title": str(e["title"].get(language) or e["title"]["id"]),
-             "text": str(e["text"].get(language) or e["text"]["id"])} for e in entries]
-
-
-def template_text(key: str, language: str) -> str:
-    for entry in reply_templates(language):
-        if entry["key"] == key:
-            return entry["text"]
-    raise FieldError(f"unknown reply template {key!r}", field="template", key="choice")
-
-
-# --- actions ------------------------------------------------------------------------------------
-
-def _text(value: str, field: str) -> str:
-    value = value.strip()
-    if not value:
-        raise FieldError("write something first", field=field, key="missing")
-    if len(value) > 5000:
-        raise FieldError("at most 5000 characters", field=field, key="string_too_long")
-    return value
-
-
-def _staff_event(session: Session, actor: Actor, complaint: Complaint, now: datetime, target: Status | None = None,
-                 **fields: Any) -> None:
-    """A transition when ``target`` is given and allowed from here, an event otherwise."""
-    kind = fields.pop("kind", "note")
-    if target is not None and complaint.status != target:
-        transition(session, complaint, target, actor_type=ActorType.STAFF, actor=actor.label, now=now, **fields)
-    else:
-        record_event(session, complaint, kind=kind, actor_type=ActorType.STAFF, actor=actor.label, now=now, **fields)
-        complaint.updated_at = now
-        session.add(complaint)
-
-
-def _start_work(session: Session, actor: Actor, complaint: Complaint, now: datetime) -> None:
-    if complaint.status in (Status.DISPOSITIONED, Status.REOPENED):
-        transition(session, complaint, Status.IN_PROGRESS, actor_type=ActorType.STAFF, actor=actor.label, now=now)
-
-
-def claim(session: Session, actor: Actor, complaint: Complaint, *, now: datetime) -> None:
-    _may_work(actor, complaint)
-    assign_to(session, actor, complaint, staff=actor.staff, now=now, check=False)
-
-
-def assign_to(session: Session, actor: Actor, complaint: Complaint, *, staff: Staff, now: datetime, check: bool = True) -> None:
-    if check:
-        _may_work(actor, complaint)
-        if actor.role not in (Role.SUPERVISOR, Role.ADMIN):
-            raise Forbidden("only a supervisor assigns complaints to others")
-    if staff.agency_id != complaint.agency_id or staff.role not in AGENCY_ROLES or not staff.active:
-        raise FieldError(f"{staff.email} does not work for this complaint's agency", field="assignee", key="invalid")
-    complaint.assignee_id = staff.id
-    record_event(session, complaint, kind="assigned", actor_type=ActorType.STAFF, actor=actor.label, now=now,
-                 data={"assignee": staff.email})
-    _start_work(session, actor, complaint, now)
-    complaint.updated_at = now
-    session.add(complaint)
-
-
-def reply(session: Session, actor: Actor, complaint: Complaint, *, message: str, now: datetime) -> None:
-    """A public reply to the citizen: the agency's response (the first one stops the response clock)."""
-    _may_work(actor, complaint)
-    message = _text(message, "message")
-    _start_work(session, actor, complaint, now)
-    target = Status.RESPONDED if can_transition(complaint.status, Status.RESPONDED) else None
-    _staff_event(session, actor, complaint, now, target, public_message=message, kind="reply")
-
-
-def note(session: Session, actor: Actor, complaint: Complaint, *, text: str, now: datetime) -> None:
-    if actor.role == Role.GOVERNOR:
-        raise Forbidden("the governor's staff read; they do not write on complaints")
-    if actor.role != Role.TRIAGE:
-        _may_work(actor, complaint)
-    _staff_event(session, actor, complaint, now, None, internal_note=_text(text, "text"), kind="note")
-
-
-def ask_citizen(session: Session, actor: Actor, complaint: Complaint, *, question: str, now: datetime) -> None:
-    """Ask the citizen for information: the SLA clocks pause until they answer."""
-    _may_work(actor, complaint)
-    _start_work(session, actor, complaint, now)
-    transition(session, complaint, Status.WAITING_CITIZEN, actor_type=ActorType.STAFF, actor=actor.label, now=now,
-               public_message=_text(question, "question"))
-
-
-def resolve(session: Session, actor: Actor, complaint: Complaint, *, message: str, now: datetime) -> None:
-    _may_work(actor, complaint)
-    _start_work(session, actor, complaint, now)
-    transition(session, complaint, Status.RESOLVED, actor_type=ActorType.STAFF, actor=actor.label, now=now,
-               public_message=_text(message, "message"))
-
-
-def reopen(session: Session, actor: Actor, complaint: Complaint, *, reason: str, now: datetime) -> None:
-    _may_work(actor, complaint)
-    transition(session, complaint, Status.REOPENED, actor_type=ActorType.STAFF, actor=actor.label, now=now,
-               internal_note=_text(reason, "reason"))
-
-
-def transfer(session: Session, actor: Actor, complaint: Complaint, *, agency_code: str, reason: str, now: datetime) -> None:
-    _may_work(actor, complaint)
-    routing.transfer(session, complaint=complaint, agency_code=agency_code, reason=reason, actor=actor.label, now=now)
-    complaint.assignee_id = None
-    session.add(complaint)
-
-
-def not_our_authority(session: Session, actor: Actor, complaint: Complaint, *, reason: str, now: datetime) -> None:
-    _may_work(actor, complaint)
-    routing.not_our_authority(session, complaint=complaint, reason=reason, actor=actor.label, now=now)
-    complaint.assignee_id = None
-    session.add(complaint)
-
-
-def route(session: Session, actor: Actor, complaint: Complaint, *, agency_code: str, now: datetime) -> None:
-    if actor.role not in (Role.TRIAGE, Role.ADMIN):
-        raise Forbidden("the triage desk routes complaints")
-    routing.route_from_triage(session, complaint=complaint, agency_code=agency_code, actor=actor.label, now=now)
-    assignment.auto_assign(session, complaint, now=now)
-
-
-def merge(session: Session, actor: Actor, complaint: Complaint, *, into_code: str, now: datetime) -> Complaint:
-    """This complaint repeats another: it is closed as a duplicate, pointing at the one that stays."""
-    if actor.role not in (Role.TRIAGE, Role.ADMIN):
-        _may_work(actor, complaint)
-    target = session.exec(select(Complaint).where(Complaint.tracking_code == into_code.strip().upper())).first()
-    if target is None or target.id == complaint.id or not can_see(actor, target):
-        raise FieldError(f"no other complaint {into_code!r} to merge into", field="into", key="invalid")
-    if target.duplicate_of_id is not None:
-        raise Conflict("that complaint is itself a duplicate: merge into the one it points at")
-    complaint.duplicate_of_id = target.id
-    transition(session, complaint, Status.REJECTED, actor_type=ActorType.STAFF, actor=actor.label, now=now,
-               public_message=f"Digabung dengan pengaduan {target.tracking_code}.",
-               data={"reason": "duplicate", "duplicate_of": target.tracking_code})
-    record_event(session, target, kind="merged", actor_type=ActorType.STAFF, actor=actor.label, now=now,
-                 data={"merged": complaint.tracking_code})
-    return target
-
-
-PRIORITIES = ("normal", "urgent")
-
-
-def categorise(session: Session, actor: Actor, complaint: Complaint, *, category: str, priority: str, now: datetime) -> None:
-    """Set the category and priority; the SLA clocks follow the policy they choose (fire, flood and
-    disaster run on calendar hours)."""
-    if actor.role not in (Role.TRIAGE, Role.ADMIN):
-        _may_work(actor, complaint)
-    if category not in CATEGORIES:
-        raise FieldError(f"unknown category {category!r}", field="category", key="choice")
-    if priority not in PRIORITIES:
-        raise FieldError(f"unknown priority {priority!r}", field="priority", key="choice")
-    complaint.category, complaint.priority = category or None, priority
-    complaint.updated_at = now
-    session.add(complaint)
-    record_event(session, complaint, kind="categorised", actor_type=ActorType.STAFF, actor=actor.label, now=now,
-                 data={"category": category or None, "priority": priority})
-    clock_service.refresh(session, complaint=complaint, now=now)
-
-
-def mark_spam(session: Session, actor: Actor, complaint: Complaint, *, now: datetime) -> None:
-    if actor.role not in (Role.TRIAGE, Role.ADMIN):
-        _may_work(actor, complaint)
-    transition(session, complaint, Status.REJECTED, actor_type=ActorType.STAFF, actor=actor.label, now=now,
-               data={"reason": "spam"})
-
-
 def staff_of_agency(session: Session, agency_id: int | None) -> list[Staff]:
     return list(session.exec(select(Staff).where(Staff.agency_id == agency_id, Staff.active == True)  # noqa: E712
                              .order_by(col(Staff.name), col(Staff.email))))
+
+
+@dataclass
+class ComplaintView:
+    complaint: Complaint
+    agency: Agency | None
+    assignee: Staff | None
+    events: list[ComplaintEvent]
+    sources: list[SourceItem]
+    similar: list[tuple[Complaint, float]]
+    agencies: list[Agency]
+    colleagues: list[Staff]
+    templates: list[dict[str, str]]
+    available: frozenset[str]
+    suggestions: list[dict[str, Any]]  # the routing suggestions, most confident first
+    categories: tuple[str, ...] = CATEGORIES
+    priorities: tuple[str, ...] = tuple(Priority)
+
+
+def suggestions_by_confidence(complaint: Complaint) -> list[dict[str, Any]]:
+    """The reporter's choice first, then the model's suggestions from the most confident down."""
+    given = complaint.routing_suggestions or []
+    return sorted(given, key=lambda s: (s.get("by") != "reporter", -(s.get("confidence") or 0.0)))
+
+
+def complaint_view(session: Session, actor: Actor, code: str, *, language: str) -> ComplaintView:
+    complaint = actions.get_visible(session, actor, code)
+    return ComplaintView(
+        complaint=complaint,
+        agency=session.get(Agency, complaint.agency_id) if complaint.agency_id else None,
+        assignee=session.get(Staff, complaint.assignee_id) if complaint.assignee_id else None,
+        events=timeline(session, complaint), sources=sources_of(session, complaint),
+        similar=similar_open(session, complaint), agencies=agency_service.list_active(session),
+        colleagues=staff_of_agency(session, complaint.agency_id), templates=replies.reply_templates(language),
+        available=actions.available(actor, complaint), suggestions=suggestions_by_confidence(complaint),
+    )
+
+
+def as_json(complaint: Complaint, agency_code: str | None) -> dict[str, Any]:
+    return {"tracking_code": complaint.tracking_code, "status": complaint.status, "agency_code": agency_code,
+            "channel": complaint.channel, "title": complaint.title, "text": complaint.text,
+            "received_at": complaint.received_at, "due_at": complaint.due_at,
+            "assignee_id": complaint.assignee_id, "routing_suggestions": complaint.routing_suggestions or []}
+
+
+def agency_code_of(session: Session, complaint: Complaint) -> str | None:
+    agency = session.get(Agency, complaint.agency_id) if complaint.agency_id else None
+    return agency.code if agency else None
+
+
+def api_queue_page(session: Session, actor: Actor, filters: QueueFilter, *, agency_code: str) -> QueuePage:
+    agency = agency_for(session, actor, agency_code)
+    if agency is None:
+        raise FieldError("give ?agency=CODE", field="agency", key="missing")
+    return queue(session, actor, filters, agency_id=agency.id)
+
+
+# --- a person's home ------------------------------------------------------------------------------
+
+def unread_notices(session: Session, *, staff_id: int, limit: int = 20) -> list[tuple[StaffNotice, Complaint]]:
+    query = (select(StaffNotice, Complaint).join(Complaint, col(Complaint.id) == StaffNotice.complaint_id)
+             .where(StaffNotice.staff_id == staff_id, col(StaffNotice.read_at).is_(None))
+             .order_by(col(StaffNotice.id).desc()).limit(limit))
+    return [(notice, complaint) for notice, complaint in session.exec(query)]
+
+
+@dataclass
+class Home:
+    mine: list[Complaint]  # my open complaints, nearest deadline first
+    due_soon: list[Complaint]  # my agency's open complaints due within two days (or past due), unassigned first
+    triage_waiting: int
+    notices: list[tuple[StaffNotice, Complaint]]
+
+
+def home(session: Session, actor: Actor, *, now: datetime, limit: int = 10) -> Home:
+    """What a person sees first: their own work, what is about to be late, and their notices."""
+    assert actor.staff.id is not None
+    order = (col(Complaint.due_at).is_(None), col(Complaint.due_at), col(Complaint.id))
+    mine = list(session.exec(select(Complaint).where(Complaint.assignee_id == actor.staff.id,
+                                                     col(Complaint.status).in_(QUEUE_STATUSES))
+                             .order_by(*order).limit(limit)))
+    due_soon: list[Complaint] = []
+    if actor.role in AGENCY_ROLES and actor.staff.agency_id is not None:
+        due_soon = list(session.exec(
+            select(Complaint).where(Complaint.agency_id == actor.staff.agency_id, col(Complaint.status).in_(QUEUE_STATUSES),
+                                    col(Complaint.due_at).is_not(None), col(Complaint.due_at) <= now + DUE_SOON)
+            .order_by(col(Complaint.assignee_id).is_not(None), col(Complaint.due_at)).limit(limit)))
+    triage_waiting = 0
+    if actor.role in (Role.TRIAGE, Role.ADMIN):
+        triage_waiting = int(session.exec(select(func.count()).select_from(Complaint)
+                                          .where(Complaint.status == Status.TRIAGE)).one())
+    return Home(mine=mine, due_soon=due_soon, triage_waiting=triage_waiting,
+                notices=unread_notices(session, staff_id=actor.staff.id))
+

@@ -10,8 +10,8 @@ from sqlmodel import Session, select
 
 from cettar.agency import service as agency_service
 from cettar.complaint import routing
-from cettar.complaint.models import ComplaintEvent, RoutingCorrection
-from cettar.complaint.workflow import Status
+from cettar.complaint.models import ComplaintEvent, RoutingCorrection, Status
+
 from cettar.errors import Conflict, FieldError
 from cettar.intake import service as intake_service
 from classifier import Suggestion

@@ -3,8 +3,8 @@ from datetime import UTC, datetime
 import pytest
 from sqlmodel import Session, select
 
-from cettar.complaint.models import ActorType, Complaint, ComplaintEvent
-from cettar.complaint.workflow import ALLOWED, STAGE_COLUMN, Status, can_transition, transition
+from cettar.complaint.models import ActorType, Complaint, ComplaintEvent, Status
+from cettar.complaint.workflow import ALLOWED, STAGE_COLUMN, can_transition, transition
 from cettar.errors import Conflict
 
 NOW = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)

@@ -10,7 +10,7 @@ from urllib.parse import urlparse
 import pytest
 from playwright.sync_api import Browser, expect
 
-from cettar.clock import jobs as clock_jobs
+from cettar.metrics import jobs as metrics_jobs
 from cettar.staff.models import Role
 from tests.conftest import LiveServer
 from tests.dashboard.test_pages import file
@@ -27,7 +27,7 @@ def test_the_dashboard_on_a_desk_and_on_a_phone(width: int, live_server: LiveSer
     for agency in ("DISHUB", "DISHUB", "DLH", "DSDABM"):
         file(agency, answered=True)
     file("DISHUB", answered=True, channel="news", source="feed:3")
-    clock_jobs.refresh_rollup()
+    metrics_jobs.refresh_rollup()
     with live_server.client() as client:  # the governor's staff, second factor and all, then the cookie to the browser
         sign_in_fully(client, accounts[Role.GOVERNOR])
         cookie = client.cookies.get("cettar_staff")

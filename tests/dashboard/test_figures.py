@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy import event
 from sqlmodel import Session, select
 
-from cettar.complaint.models import ActorType, Complaint
-from cettar.complaint.workflow import Status, transition
+from cettar.complaint.models import ActorType, Complaint, Status
+from cettar.complaint.workflow import transition
 from cettar.dashboard import service
 from cettar.dashboard.service import Filters
 from cettar.intake import service as intake_service
@@ -202,7 +202,7 @@ def test_the_query_count_does_not_grow_with_the_data(session: Session) -> None:
 
 
 def test_the_breach_list_follows_the_sweep(fixture: Session) -> None:
-    from cettar.clock.sweep import sweep
+    from cettar.complaint.sweep import sweep
 
     swept = sweep(fixture, now=NOW, escalate_after=timedelta(hours=8))
     assert swept.breaches >= 1

@@ -11,9 +11,9 @@ import httpx
 import pytest
 from openpyxl import load_workbook
 
-from cettar.clock import jobs as clock_jobs
-from cettar.complaint.models import ActorType, Complaint
-from cettar.complaint.workflow import Status, transition
+from cettar.metrics import jobs as metrics_jobs
+from cettar.complaint.models import ActorType, Complaint, Status
+from cettar.complaint.workflow import transition
 from cettar.dashboard.export import neutralise, to_csv, to_xlsx
 from cettar.db import session_scope
 from cettar.intake import service as intake_service
@@ -57,7 +57,7 @@ def test_the_api_the_scope_and_fresh_figures(live_server: LiveServer, accounts: 
     for _ in range(3):
         file("DISHUB", answered=True)
     waiting = file("DLH")
-    clock_jobs.refresh_rollup()  # what the scheduler runs every CETTAR_ROLLUP_INTERVAL seconds
+    metrics_jobs.refresh_rollup()  # what the scheduler runs every CETTAR_ROLLUP_INTERVAL seconds
     with live_server.client() as client:
         sign_in_fully(client, accounts[Role.GOVERNOR])
         rows = by_code(client.get("/api/v1/metrics/agencies"))
@@ -66,7 +66,7 @@ def test_the_api_the_scope_and_fresh_figures(live_server: LiveServer, accounts: 
         assert rows["DLH"]["responses"] == 0 and rows["DLH"]["backlog"] == 1 and rows["DLH"]["rank"] is None
         # answered now: on the dashboard after the next roll-up refresh (within a minute)
         answer(waiting)
-        clock_jobs.refresh_rollup()
+        metrics_jobs.refresh_rollup()
         assert by_code(client.get("/api/v1/metrics/agencies"))["DLH"]["responses"] == 1
         page = client.get("/staf")  # the governor's staff's home is the dashboard
         assert page.status_code == 200 and "Dasbor responsivitas" in page.text and "Dinas Perhubungan" in page.text
@@ -88,7 +88,7 @@ def test_the_api_the_scope_and_fresh_figures(live_server: LiveServer, accounts: 
 def test_exports_with_the_filters_and_no_formulas(live_server: LiveServer, accounts: dict[Role, Account]) -> None:
     file("DISHUB", answered=True, channel="news", source="feed:9")
     file("DLH", answered=True)
-    clock_jobs.refresh_rollup()
+    metrics_jobs.refresh_rollup()
     with live_server.client() as client:
         sign_in_fully(client, accounts[Role.ADMIN])
         exported = client.get("/staf/dasbor/ekspor/liga.csv", params={"channel": "news"})
@@ -126,7 +126,7 @@ def test_the_public_page_and_api_carry_nothing_personal_or_confidential(live_ser
     secret = file("DISHUB", answered=True, privacy=Privacy.CONFIDENTIAL, text="Rahasia: pungli di loket XYZ-rahasia",
                   contact=Contact(name="Budi Pelapor", phone="+6281299998888", email="budi@example.org"))
     file("BPBD", answered=True, privacy=Privacy.CONFIDENTIAL)  # BPBD's only complaint is confidential
-    clock_jobs.refresh_rollup()
+    metrics_jobs.refresh_rollup()
     with httpx.Client(base_url=live_server.base_url) as client:
         metrics = client.get("/api/v1/public/metrics")
         page = client.get("/transparansi")

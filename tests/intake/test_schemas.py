@@ -1,7 +1,9 @@
 import pytest
 from pydantic import ValidationError
 
-from cettar.intake.schemas import MAX_TEXT, ComplaintCreate
+from cettar.intake.schemas import ComplaintCreate
+
+MAX_TEXT = 5000  # CETTAR_MAX_TEXT_LENGTH's default
 from cettar.validation import problems_from_pydantic
 
 
@@ -24,7 +26,7 @@ def test_only_text_is_required() -> None:
         ({}, "text", "missing"),
         ({"text": "   \n  "}, "text", "text_empty"),
         ({"text": "a" * (MAX_TEXT + 1)}, "text", "text_too_long"),
-        ({"text": "a" * (MAX_TEXT * 3)}, "text", "string_too_long"),
+        ({"text": "a" * (MAX_TEXT * 3)}, "text", "text_too_long"),
         ({"text": "ada\x00nul"}, "text", "control_characters"),
         ({"text": "ok", "title": "bell\x07"}, "title", "control_characters"),
         ({"text": "ok", "address": "Jl. \u202eevil"}, "address", "control_characters"),
@@ -59,3 +61,16 @@ def test_markup_is_kept_as_text() -> None:
 
 def test_unknown_fields_are_refused() -> None:
     assert "nik" in _problems({"text": "ok", "nik": "3578"})
+
+
+def test_the_text_limit_is_the_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    from cettar.settings import get_settings
+
+    monkeypatch.setenv("CETTAR_MAX_TEXT_LENGTH", "100")
+    get_settings.cache_clear()
+    try:
+        assert _problems({"text": "a" * 101})["text"][0] == "text_too_long"
+        assert _problems({"text": "a" * 3000})["text"][0] == "text_too_long"
+        assert ComplaintCreate.model_validate({"text": "a" * 100}).text == "a" * 100
+    finally:
+        get_settings.cache_clear()

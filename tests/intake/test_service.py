@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlmodel import Session, func, select
 
-from cettar.complaint.models import Complaint, ComplaintEvent, Privacy, ReporterContact
-from cettar.complaint.workflow import Status
+from cettar.complaint.models import Complaint, ComplaintEvent, Privacy, ReporterContact, Status
+
 from cettar.errors import FieldError
 from cettar.intake import service as intake_service
 from cettar.intake.models import IntakeRecord

@@ -4,8 +4,8 @@ from datetime import timedelta
 from sqlmodel import Session, col, select
 
 from cettar.agency.models import Agency
-from cettar.complaint.models import ActorType, Complaint
-from cettar.complaint.workflow import Status, transition
+from cettar.complaint.models import ActorType, Complaint, Status
+from cettar.complaint.workflow import transition
 from cettar.intake import service as intake_service
 from cettar.clock.models import SlaClock
 from cettar.metrics.models import AgencyDay, AgencyRunning

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+import time
+
+import pyotp
 
 import pytest
 from sqlmodel import select
@@ -46,7 +49,7 @@ def test_a_stolen_cookie_stops_working_when_the_account_is_disabled(live_server:
         assert client.get("/staf").status_code == 200
         with session_scope() as session:
             account = session.exec(select(Staff).where(Staff.email == accounts[Role.OFFICER].email)).one()
-            service.set_active(session, staff=account, active=False)
+            service.set_active(session, staff=account, active=False, by="test", now=utcnow())
         assert client.get("/staf").status_code == 303  # at once, not at the cookie's expiry
         assert sign_in(client, accounts[Role.OFFICER].email).status_code == 401
 
@@ -58,13 +61,36 @@ def test_the_login_form_needs_its_own_token(live_server: LiveServer, accounts: d
         assert forged.status_code == 403 and "cettar_staff" not in client.cookies
 
 
-def test_sign_in_is_throttled(live_server: LiveServer, accounts: dict[Role, Account]) -> None:
+def test_sign_in_slows_a_guessed_account_and_never_counts_successes(live_server: LiveServer,
+                                                                     accounts: dict[Role, Account]) -> None:
+    from cettar import ratelimit
+
+    triage = accounts[Role.TRIAGE].email
     with live_server.client() as client:
-        answers = [sign_in(client, accounts[Role.TRIAGE].email, "guess-number-%d" % n).status_code for n in range(11)]
-    assert answers[:10] == [401] * 10 and answers[10] == 429
-    with live_server.client() as client:  # the right password does not get through the limit either
-        limited = sign_in(client, accounts[Role.TRIAGE].email)
-        assert limited.status_code == 429 and limited.headers["retry-after"].isdigit()
+        answers = [sign_in(client, triage, "guess-number-%d" % n).status_code for n in range(ratelimit.FREE_FAILURES)]
+        assert answers == [401] * ratelimit.FREE_FAILURES
+        slowed = sign_in(client, triage)  # right away: even the right password waits its turn
+        assert slowed.status_code == 429 and 1 <= int(slowed.headers["retry-after"]) <= 2
+        time.sleep(int(slowed.headers["retry-after"]) + 0.2)
+        assert sign_in(client, triage).status_code == 303  # after the short wait the password opens, and clears the count
+    with live_server.client() as client:
+        assert sign_in(client, triage, "one-more-slip").status_code == 401  # the count started over: no wait now
+    officer = accounts[Role.OFFICER].email
+    for _ in range(35):  # a whole office behind one address: successes never count against it
+        with live_server.client() as client:
+            assert sign_in(client, officer).status_code == 303
+
+
+def test_many_failures_from_one_address_are_refused(live_server: LiveServer, accounts: dict[Role, Account]) -> None:
+    from cettar.staff.routes import LOGIN_FAILURES_PER_ADDRESS
+
+    with live_server.client() as client:
+        # spread over accounts that do not exist, so no account's own delay comes first
+        answers = [sign_in(client, f"nobody{n % 7}@example.test", "x" * 12).status_code
+                   for n in range(LOGIN_FAILURES_PER_ADDRESS)]
+        assert set(answers) == {401}
+        refused = sign_in(client, accounts[Role.OFFICER].email)
+        assert refused.status_code == 429 and refused.headers["retry-after"].isdigit()
 
 
 def test_admins_must_set_up_and_then_give_a_second_factor(live_server: LiveServer, accounts: dict[Role, Account]) -> None:
@@ -79,14 +105,19 @@ def test_admins_must_set_up_and_then_give_a_second_factor(live_server: LiveServe
         assert secret is not None
         bad = client.post("/staf/2fa", data={"code": "000000", "csrf_token": form_token(page.text)})
         assert bad.status_code == 422
-        good = client.post("/staf/2fa", data={"code": totp_now(secret.group(1)), "csrf_token": form_token(page.text)})
+        assert 'id="totp-qr"' in page.text and "<svg" in page.text  # a QR code drawn on the server
+        used = totp_now(secret.group(1))
+        good = client.post("/staf/2fa", data={"code": used, "csrf_token": form_token(page.text)})
         assert good.status_code == 303 and client.get("/staf").status_code == 200
     with live_server.client() as client:  # the next sign-in asks for the code
         assert sign_in(client, admin.email).headers["location"].startswith("/staf/masuk/kode")
         page = client.get("/staf/masuk/kode")
         wrong = client.post("/staf/masuk/kode", data={"code": "123456", "csrf_token": form_token(page.text)})
         assert wrong.status_code == 401 and client.get("/staf").status_code == 303
-        right = client.post("/staf/masuk/kode", data={"code": totp_now(secret.group(1)), "csrf_token": form_token(page.text)})
+        replayed = client.post("/staf/masuk/kode", data={"code": used, "csrf_token": form_token(page.text)})
+        assert replayed.status_code == 401 and client.get("/staf").status_code == 303  # each code works once
+        following = pyotp.TOTP(secret.group(1)).at(time.time() + 30)  # the next step's, within the window
+        right = client.post("/staf/masuk/kode", data={"code": following, "csrf_token": form_token(page.text)})
         assert right.status_code == 303 and client.get("/staf").status_code == 200
 
 
@@ -123,7 +154,7 @@ def test_api_tokens_act_as_their_account_without_csrf(live_server: LiveServer, a
         assert client.get("/staf/sumber", headers={"Authorization": "Bearer cettar_forged"}).status_code == 303
     with session_scope() as session:
         service.set_active(session, staff=session.exec(select(Staff).where(Staff.email == accounts[Role.TRIAGE].email)).one(),
-                           active=False)
+                           active=False, by="test", now=utcnow())
     with live_server.client() as client:
         assert client.get("/staf/sumber", headers={"Authorization": f"Bearer {token}"}).status_code == 303
 

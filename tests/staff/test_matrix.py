@@ -41,7 +41,8 @@ MATRIX: list[tuple[str, str, Callable[[Role], int], int]] = [
     ("POST", "/staf/sumber/{source}/aktif", lambda role: REDIRECT if role == Role.ADMIN else FORBIDDEN, REDIRECT),
     ("GET", "/staf/antrean", lambda role: OK if role in QUEUE else FORBIDDEN, REDIRECT),
     ("GET", "/staf/antrean/baris", lambda role: OK if role in QUEUE else FORBIDDEN, REDIRECT),
-    ("POST", "/staf/antrean/massal", lambda role: REDIRECT if role in SUPERVISE else FORBIDDEN, REDIRECT),
+    # nothing ticked: refused with a message, for the roles that have bulk actions at all
+    ("POST", "/staf/antrean/massal", lambda role: 422 if role in AGENCY | {Role.ADMIN} else FORBIDDEN, REDIRECT),
     ("GET", "/staf/pengaduan/{code}", lambda role: OK, REDIRECT),
     # an empty note: allowed to try (and refused field by field), except for the governor's staff
     ("POST", "/staf/pengaduan/{code}/{action}", lambda role: FORBIDDEN if role == Role.GOVERNOR else 422, REDIRECT),

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import func, select
 
-from cettar.clock.sweep import sweep
+from cettar.complaint.sweep import sweep
 from cettar.complaint.models import Complaint
 from cettar.db import session_scope
 from cettar.intake import service as intake_service

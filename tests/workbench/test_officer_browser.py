@@ -74,3 +74,62 @@ def test_the_queue_refreshes_itself(live_server: LiveServer, accounts: dict[Role
     code = file("DISHUB", "Lampu jalan mati di Jl. Manyar")
     desk.evaluate("document.dispatchEvent(new Event('visibilitychange'))")  # what returning to the tab does
     expect(desk.locator("#queue-rows")).to_contain_text(code, timeout=10_000)
+
+
+def test_the_queue_on_a_phone_is_cards_with_whole_words(live_server: LiveServer, accounts: dict[Role, Account],
+                                                        desk: Page) -> None:
+    codes = [file("DISHUB", f"Penerangan jalan umum Kenjeran-Bulak padam berkepanjangan nomor {n}") for n in range(3)]
+    base = live_server.base_url
+    _sign_in(desk, base, accounts[Role.SUPERVISOR])
+    desk.goto(f"{base}/staf/antrean")
+    for code in codes:
+        expect(desk.locator("#queue-rows")).to_contain_text(code)
+    width = desk.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the queue is wider than the phone ({width}px)"
+    summary = desk.locator("td.summary").first.bounding_box()
+    assert summary is not None and summary["width"] > 250  # a card's full width, not a sliver of a column
+    # the status label stays on one or two lines: words are not broken letter by letter
+    status = desk.locator("#queue-rows tr").first.locator("td[data-label]").first
+    line = float(status.evaluate("e => parseFloat(getComputedStyle(e).lineHeight) || 20"))
+    box = status.bounding_box()
+    assert box is not None and box["height"] <= 2.5 * line, box
+    # the bulk actions a supervisor has, with pickers
+    expect(desk.locator("fieldset.bulk select[name=action] option")).to_have_count(3)
+    desk.locator("#queue-rows input[type=checkbox]").first.check()
+    desk.locator("fieldset.bulk select[name=action]").select_option("claim")
+    desk.get_by_role("button", name="Terapkan").click()
+    expect(desk.locator("#queue-rows")).to_contain_text("Supervisor")
+
+
+def test_the_triage_desk_routes_by_suggestion_or_by_a_deliberate_choice(
+        live_server: LiveServer, accounts: dict[Role, Account], desk: Page) -> None:
+    from cettar.complaint.models import Complaint
+    from cettar.db import session_scope
+    from sqlmodel import select
+
+    unsure, other = file(None, "Saluran air tersumbat sampah"), file(None, "Pohon tumbang di taman kota")
+    with session_scope() as session:
+        row = session.exec(select(Complaint).where(Complaint.tracking_code == unsure)).one()
+        row.routing_suggestions = [{"agency_code": "DLH", "confidence": 0.21, "by": "model"},
+                                   {"agency_code": "DSDABM", "confidence": 0.44, "by": "model"}]
+        session.add(row)
+    base = live_server.base_url
+    _sign_in(desk, base, accounts[Role.TRIAGE])
+    desk.goto(f"{base}/staf/triase")
+    card = desk.locator("article.triage", has_text=unsure)
+    buttons = card.locator("form.inline button").all_inner_texts()  # the suggestions (spam is a link)
+    assert buttons[0].startswith("Dinas Sumber Daya Air") and "44 %" in buttons[0], buttons  # most confident first
+    free = desk.locator("article.triage", has_text=other).locator("select[name=agency_code]")
+    assert free.input_value() == ""  # nothing chosen until someone chooses
+    desk.locator("article.triage", has_text=other).get_by_role("button", name="Teruskan").click()
+    expect(desk).to_have_url(f"{base}/staf/triase")  # the browser asks for a choice; nothing was sent
+    assert complaint(other).status == "triage"
+    free.select_option("DLH")
+    desk.locator("article.triage", has_text=other).get_by_role("button", name="Teruskan").click()
+    expect(desk.locator("body")).not_to_contain_text(other)
+    assert complaint(other).status == "dispositioned"
+    card.locator("form.inline button").first.click()
+    expect(desk.locator("body")).not_to_contain_text(unsure)
+    assert complaint(unsure).status == "dispositioned"
+    width = desk.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the triage desk is wider than the phone ({width}px)"

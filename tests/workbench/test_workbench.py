@@ -102,10 +102,10 @@ def test_an_officer_claims_replies_and_resolves_and_the_citizen_sees_the_reply(
 
 
 def test_a_reply_can_start_from_a_template(live_server: LiveServer, accounts: dict[Role, Account]) -> None:
-    from cettar.workbench import service as workbench
+    from cettar.complaint import replies
 
     code = file("DISHUB")
-    template = workbench.reply_templates("id")[0]
+    template = replies.reply_templates("id")[0]
     with live_server.client() as client:
         sign_in_fully(client, accounts[Role.OFFICER])
         assert template["title"] in client.get(f"/staf/pengaduan/{code}").text
@@ -221,12 +221,15 @@ def test_the_staff_api_with_a_token(live_server: LiveServer, accounts: dict[Role
     with live_server.client(headers=headers) as client:
         listed = client.get("/api/v1/staff/queue").json()
         assert code in [c["tracking_code"] for c in listed["complaints"]]
+        bad = client.post(f"/api/v1/staff/complaints/{code}/transfer", json={"agency_code": "NOPE", "reason": "x"})
+        assert bad.status_code == 422 and bad.json()["fields"][0]["field"] == "agency_code"
         replied = client.post(f"/api/v1/staff/complaints/{code}/reply", json={"message": "Sedang kami cek."})
         assert replied.status_code == 200 and replied.json()["status"] == "responded"
         detail = client.get(f"/api/v1/staff/complaints/{code}").json()
         assert any(e["public_message"] == "Sedang kami cek." and "petugas@dishub.test" in e["actor"] for e in detail["events"])
-        bad = client.post(f"/api/v1/staff/complaints/{code}/transfer", json={"agency_code": "NOPE", "reason": "x"})
-        assert bad.status_code == 422 and bad.json()["fields"][0]["field"] == "agency_code"
+        # answered: a transfer is no longer offered, and the refusal says so
+        late = client.post(f"/api/v1/staff/complaints/{code}/transfer", json={"agency_code": "DLH", "reason": "x"})
+        assert late.status_code == 409 and "not possible" in late.json()["message"]
         assert client.post(f"/api/v1/staff/complaints/{code}/explode", json={}).status_code == 404
 
 

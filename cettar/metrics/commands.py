@@ -1,4 +1,7 @@
-"""``cettar sla ...``: deadlines on the deployment's calendar, the sweep, the roll-up, the metrics."""
+"""``cettar sla ...``: deadlines on the deployment's calendar, the sweep, the roll-up, the metrics.
+
+The group lives with the metrics it reports because they are the highest of the layers it uses
+(metrics read complaints, complaints use the clocks)."""
 
 from __future__ import annotations
 
@@ -48,7 +51,7 @@ def sla_due(start: str, working_days: int | None, working_hours: float | None, h
 @click.option("--all", "everything", is_flag=True, help="Recompute every day since the first complaint.")
 def sla_rollup(everything: bool) -> None:
     """Bring the daily per-agency roll-up (what `sla metrics` reads) up to date."""
-    from cettar.clock.jobs import refresh_rollup
+    from cettar.metrics.jobs import refresh_rollup
 
     if not everything:
         click.echo(f"Refreshed {refresh_rollup()} agency-days changed recently.")
@@ -66,7 +69,7 @@ def sla_rollup(everything: bool) -> None:
 @sla.command("sweep")
 def sla_sweep_command() -> None:
     """Record due warnings and breaches, escalate, close unanswered complaints (as the schedule does)."""
-    from cettar.clock.jobs import sweep_clocks
+    from cettar.complaint.jobs import sweep_clocks
 
     result = sweep_clocks()
     click.echo(", ".join(f"{name}: {count}" for name, count in result.items()))

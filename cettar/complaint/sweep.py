@@ -20,9 +20,10 @@ from sqlmodel import Session, col, select
 
 from cettar.agency.models import Agency
 from cettar.calendar import deployment_calendar
-from cettar.clock.models import Notification, SlaClock
-from cettar.complaint.models import ActorType, Complaint, ComplaintEvent
-from cettar.complaint.workflow import Status, transition
+from cettar.clock.models import ClockRow, SlaClock
+from cettar.complaint.models import ActorType, Complaint, ComplaintEvent, Status
+from cettar.complaint.workflow import transition
+from cettar.staff.models import NoticeKind, Notification, Recipient, RecipientKind
 
 AUTO_CLOSE = "auto_close"
 CLOCK = SlaClock.__table__  # type: ignore[attr-defined]
@@ -48,16 +49,26 @@ def _events(session: Session, rows: Sequence[Any], kind: str, now: datetime) -> 
         ])
 
 
-def _notify(session: Session, rows: Sequence[Any], kind: str, now: datetime, codes: dict[int, str]) -> int:
-    """At most one notification per complaint, recipient and local day, sent in office hours."""
+def _recipients(kind: NoticeKind, assignee_id: int | None, agency_code: str) -> list[Recipient]:
+    if kind == NoticeKind.SLA_ESCALATION:
+        return [Recipient(RecipientKind.GOVERNOR_STAFF)]
+    supervisors = [Recipient(RecipientKind.AGENCY_SUPERVISORS, agency_code)]
+    return ([Recipient(RecipientKind.STAFF, str(assignee_id))] if assignee_id else []) + supervisors
+
+
+def _notify(session: Session, rows: Sequence[Any], kind: NoticeKind, now: datetime, codes: dict[int, str]) -> int:
+    """At most one notification per complaint, recipient and local day, sent in office hours. The
+    assignee is the one holding the complaint now; the supervisors are looked up at delivery."""
     if not rows:
         return 0
     calendar = deployment_calendar(None)
     send_after = calendar.next_working_instant(now)
     day = send_after.astimezone(calendar.zone).date().isoformat()
+    assignees = dict(session.exec(select(Complaint.id, Complaint.assignee_id)
+                                  .where(col(Complaint.id).in_({r.complaint_id for r in rows}))).all())
     values = []
     for r in rows:
-        recipients = ["governor_staff"] if kind == "sla_escalation" else ["assignee", f"agency_supervisor:{codes.get(r.agency_id, '-')}"]
+        recipients = _recipients(kind, assignees.get(r.complaint_id), codes.get(r.agency_id, "-"))
         values += [{"complaint_id": r.complaint_id, "recipient": recipient, "kind": kind, "clock": r.name, "day": day,
                     "created_at": now, "send_after": send_after} for recipient in recipients]
     dialect = session.get_bind().dialect.name
@@ -74,11 +85,11 @@ def sweep(session: Session, *, now: datetime, escalate_after: timedelta) -> Swee
     result = SweepResult()
     codes = _agency_codes(session)
     returning = (CLOCK.c.id, CLOCK.c.complaint_id, CLOCK.c.name, CLOCK.c.agency_id, CLOCK.c.deadline)
-    running = and_(CLOCK.c.status == "running", CLOCK.c.stopped_at.is_(None), CLOCK.c.name != AUTO_CLOSE)
+    running = and_(CLOCK.c.status == ClockRow.RUNNING, CLOCK.c.stopped_at.is_(None), CLOCK.c.name != AUTO_CLOSE)
 
     breached = session.execute(
         update(CLOCK).where(running, CLOCK.c.breached_at.is_(None), CLOCK.c.deadline <= now)
-        .values(status="breached", breached_at=now, updated_at=now,
+        .values(status=ClockRow.BREACHED, breached_at=now, updated_at=now,
                 escalate_at=deployment_calendar(None).add_working_time(now, escalate_after))
         .returning(*returning)
     ).all()
@@ -87,15 +98,17 @@ def sweep(session: Session, *, now: datetime, escalate_after: timedelta) -> Swee
         .values(warned_at=now, updated_at=now).returning(*returning)
     ).all()
     escalated = session.execute(
-        update(CLOCK).where(CLOCK.c.status == "breached", CLOCK.c.stopped_at.is_(None), CLOCK.c.escalated_at.is_(None),
+        update(CLOCK).where(CLOCK.c.status == ClockRow.BREACHED, CLOCK.c.stopped_at.is_(None), CLOCK.c.escalated_at.is_(None),
                             CLOCK.c.escalate_at <= now)
         .values(escalated_at=now, updated_at=now).returning(*returning)
     ).all()
-    for rows, kind in ((warned, "sla_warning"), (breached, "sla_breach"), (escalated, "sla_escalation")):
-        _events(session, rows, kind, now)
+    for rows, kind in ((warned, NoticeKind.SLA_WARNING), (breached, NoticeKind.SLA_BREACH),
+                       (escalated, NoticeKind.SLA_ESCALATION)):
+        _events(session, rows, kind.value, now)
     # one notification per complaint, person and day: when a warning and a breach fall in the same
     # sweep, the breach is the one kept
-    for rows, kind in ((escalated, "sla_escalation"), (breached, "sla_breach"), (warned, "sla_warning")):
+    for rows, kind in ((escalated, NoticeKind.SLA_ESCALATION), (breached, NoticeKind.SLA_BREACH),
+                       (warned, NoticeKind.SLA_WARNING)):
         result.notifications += _notify(session, rows, kind, now, codes)
     result.warnings, result.breaches, result.escalations = len(warned), len(breached), len(escalated)
     result.closed = close_unanswered(session, now=now)
@@ -107,7 +120,7 @@ def close_unanswered(session: Session, *, now: datetime, limit: int = 5000) -> i
     """Close each responded complaint whose auto-close clock ran out: the citizen did not reply."""
     due = session.exec(
         select(SlaClock.complaint_id)
-        .where(SlaClock.name == AUTO_CLOSE, SlaClock.status == "running", col(SlaClock.stopped_at).is_(None),
+        .where(SlaClock.name == AUTO_CLOSE, SlaClock.status == ClockRow.RUNNING, col(SlaClock.stopped_at).is_(None),
                col(SlaClock.deadline) <= now)
         .limit(limit)
     ).all()

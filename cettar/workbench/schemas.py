@@ -1,0 +1,43 @@
+"""What the staff JSON API returns, as models, so the OpenAPI document describes it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel
+
+from cettar.complaint.models import Channel, Status
+
+
+class StaffComplaintPublic(BaseModel):
+    tracking_code: str
+    status: Status
+    agency_code: str | None
+    channel: Channel
+    title: str
+    text: str
+    received_at: datetime
+    due_at: datetime | None
+    assignee_id: int | None
+    routing_suggestions: list[dict[str, Any]]
+
+
+class StaffEventPublic(BaseModel):
+    at: datetime
+    kind: str
+    actor: str
+    to_status: Status | None
+    public_message: str | None
+    internal_note: str | None
+
+
+class StaffComplaintDetail(StaffComplaintPublic):
+    events: list[StaffEventPublic]
+
+
+class StaffQueuePublic(BaseModel):
+    total: int
+    page: int
+    pages: int
+    complaints: list[StaffComplaintPublic]
