@@ -31,7 +31,7 @@ from cettar.settings import get_settings
 from cettar.sources.routes import router as sources_router
 from cettar.staff.auth import COOKIE as STAFF_COOKIE
 from cettar.staff.auth import LoginRequired
-from cettar.staff.admin import router as admin_router
+from cettar.admin.routes import router as admin_router
 from cettar.staff.routes import router as staff_router
 from cettar.workbench.routes import api as workbench_api
 from cettar.workbench.routes import router as workbench_router
@@ -67,6 +67,17 @@ DOCS_HTML = """<!doctype html>
 <script src="/docs/assets/swagger-ui-bundle.js"></script><script src="/static/api-docs.js"></script></body></html>"""
 
 
+def _nul_refused() -> JSONResponse:
+    return JSONResponse({"error": "invalid_field", "message": "the request contains a NUL character, which no text may hold"},
+                        422, headers={"connection": "close"})
+
+
+# NUL is never part of a text CETTAR keeps (PostgreSQL refuses it in text columns): a query string or
+# a form/JSON body holding one is refused at the edge, whichever field it is in
+NUL_MARKERS = (b"\x00", b"%00", b"\\u0000")
+SCANNED_BODIES = (b"application/x-www-form-urlencoded", b"application/json")
+
+
 def _too_large() -> JSONResponse:
     return JSONResponse({"error": "too_large", "message": f"the body is over {MAX_BODY_BYTES} bytes"}, 413,
                         headers={"connection": "close"})
@@ -90,6 +101,12 @@ class BodyLimitAndHeaders:
         if length is not None and length.isdigit() and int(length) > MAX_BODY_BYTES:
             await _too_large()(scope, receive, send)
             return
+        query = scope.get("query_string", b"").lower()
+        if any(marker in query for marker in NUL_MARKERS):
+            await _nul_refused()(scope, receive, send)
+            return
+        scan = headers.get(b"content-type", b"").split(b";")[0].strip().lower() in SCANNED_BODIES
+        tail = b""
         received = 0
         refused = False
         is_docs = scope["path"] == "/docs"
@@ -105,12 +122,19 @@ class BodyLimitAndHeaders:
         async def limited_receive() -> Message:
             """A chunked body has no length to refuse it by: count what arrives, answer 413 once it
             passes the limit, and tell the app the client went away."""
-            nonlocal received, refused
+            nonlocal received, refused, tail
             message = await receive()
             if message["type"] == "http.request" and not refused:
-                received += len(message.get("body", b""))
-                if received > MAX_BODY_BYTES:
-                    await _too_large()(scope, receive, send_with_headers)
+                chunk = message.get("body", b"")
+                received += len(chunk)
+                answer = _too_large() if received > MAX_BODY_BYTES else None
+                if scan and answer is None:
+                    window = tail + chunk.lower()
+                    if any(marker in window for marker in NUL_MARKERS):
+                        answer = _nul_refused()
+                    tail = window[-6:]  # a marker split across two chunks is still found
+                if answer is not None:
+                    await answer(scope, receive, send_with_headers)
                     refused = True
                     return {"type": "http.disconnect"}
             return message

@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from cettar.errors import DomainError, FieldError
-from cettar.i18n import CATALOG, DEFAULT_LANGUAGE, translate
+from cettar.i18n import has, translate
 
 _KEY_BY_TYPE = {
     "missing": "missing",
@@ -58,6 +58,6 @@ def problem_from_field_error(error: FieldError, language: str) -> FieldProblem:
 def message_of(error: DomainError, language: str) -> str:
     """What a page shows for ``error``: its catalogue text in the visitor's language when it has a
     key the catalogue knows, its English message otherwise."""
-    if error.key and f"error.{error.key}" in CATALOG[DEFAULT_LANGUAGE]:
+    if error.key and has(f"error.{error.key}"):
         return translate(language, f"error.{error.key}", **error.values)
     return error.message

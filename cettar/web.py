@@ -21,6 +21,9 @@ RowId = Annotated[int, PathParam(ge=1, le=2_147_483_647)]
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
 templates.env.autoescape = True  # for every template, not only those named .html
+# the i18n extension: `_()` and `{% trans %}` in templates, found by `pybabel extract` (scripts/i18n.py);
+# each render passes the visitor's language's `_`/`gettext` in its context
+templates.env.add_extension("jinja2.ext.i18n")
 
 
 def local_time(moment: datetime) -> str:
@@ -42,7 +45,8 @@ def render(request: Request, name: str, context: dict[str, Any] | None = None, s
 
     page = {
         "lang": language,
-        "t": t,
+        "_": t,
+        "gettext": t,
         "local": local_time,
         "refresh": False,
         "switch_url": _switch_url(request, language),

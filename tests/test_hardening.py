@@ -70,3 +70,13 @@ def test_a_chunked_body_over_the_limit_gets_413(live_server: LiveServer) -> None
         declared = client.post("/api/v1/complaints", content=b"x" * (MAX_BODY_BYTES + 1),
                                headers={"Content-Type": "application/json"})
         assert declared.status_code == 413
+
+
+def test_a_nul_character_is_refused_wherever_it_comes(live_server: LiveServer) -> None:
+    with live_server.client() as client:
+        assert client.get("/api/v1/public/metrics", params={"from": "2026-01-01\x00"}).status_code == 422
+        assert client.post("/api/v1/complaints", content=b"text=lampu%00mati",
+                           headers={"Content-Type": "application/x-www-form-urlencoded"}).status_code == 422
+        assert client.post("/api/v1/complaints", content=b'{"text": "lampu\\u0000mati"}',
+                           headers={"Content-Type": "application/json"}).status_code == 422
+        assert client.post("/api/v1/complaints", json={"text": "lampu 100% mati"}).status_code in (201, 202)

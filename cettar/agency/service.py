@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from cettar.agency.models import Agency, AgencyLevel
 from cettar.audit import service as audit_service
@@ -55,6 +55,11 @@ def update_settings(session: Session, *, agency_id: int, active: bool, auto_assi
     audit_service.record(session, by=by, action="agency.update", target=agency.code, now=now,
                          data={"active": active, "auto_assign": auto_assign})
     return agency
+
+
+def list_all(session: Session) -> list[Agency]:
+    """Every agency, active or not, by name (the admin's directory page)."""
+    return list(session.exec(select(Agency).order_by(col(Agency.name))))
 
 
 def list_active(session: Session) -> list[Agency]:

@@ -48,6 +48,10 @@ def in_force(session: Session) -> tuple[Policy, ...]:
     return (*stored, *(p for p in DEFAULT_POLICIES if p.name not in names))
 
 
+def stored_names(session: Session) -> set[str]:
+    return {row.name for row in session.exec(select(SlaPolicy))}
+
+
 def save(session: Session, *, name: str, conditions: dict[str, str], durations: dict[str, str], actor: str,
          enabled: bool = True, now: datetime | None = None) -> SlaPolicy:
     name = name.strip().lower()

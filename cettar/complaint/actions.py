@@ -22,6 +22,7 @@ from cettar.errors import Conflict, FieldError, NotFound
 from cettar.settings import get_settings
 from cettar.staff.auth import Actor, Forbidden
 from cettar.staff.models import AGENCY_ROLES, Role, Staff
+from ingest import has_control_characters
 
 S = Status
 WORKING = frozenset({S.DISPOSITIONED, S.IN_PROGRESS, S.REOPENED})  # routed, and not yet answered
@@ -114,6 +115,8 @@ def _text(value: str, field: str) -> str:
     value = value.strip()
     if not value:
         raise FieldError("write something first", field=field, key="missing")
+    if has_control_characters(value):
+        raise FieldError("contains control characters; remove them and send again", field=field, key="control_characters")
     limit = get_settings().max_text_length
     if len(value) > limit:
         raise FieldError(f"at most {limit} characters", field=field, key="text_too_long",

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, Field
-from sqlmodel import Session, select
+from sqlmodel import Session
 from starlette.responses import Response
 
 from cettar.agency.models import Agency
@@ -18,7 +18,6 @@ from cettar.dashboard.service import Dashboard
 from cettar.db import SessionDep
 from cettar.errors import FieldError, NotFound
 from cettar.i18n import language_of, translate
-from cettar.region.models import Region, RegionLevel
 from cettar.settings import get_settings
 from cettar.staff.auth import Actor, require
 from cettar.staff.models import Role
@@ -54,10 +53,7 @@ def build(session: Session, params: dict[str, str], *, scope: str | None = None,
 
 
 def _choices(session: Session) -> dict[str, Any]:
-    regions = list(session.exec(select(Region).where(Region.level.in_(  # type: ignore[attr-defined]
-        [RegionLevel.CITY, RegionLevel.REGENCY, RegionLevel.DISTRICT])).order_by(Region.code)))
-    return {"regions": regions, "agency_choices": list(session.exec(select(Agency).order_by(Agency.name))),
-            "channels": dashboard_service.channels(), "categories": dashboard_service.categories()}
+    return dashboard_service.filter_choices(session)
 
 
 def _charts(d: Dashboard, t: Any) -> dict[str, charts.Chart]:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from cettar.agency.models import Agency
 from cettar.complaint.models import CATEGORIES, Channel
@@ -25,7 +25,7 @@ from cettar.errors import FieldError
 from cettar.metrics.rollup import add_histograms
 from cettar.metrics.models import COUNTED, AgencyRunning, DistrictRunning
 from cettar.metrics.service import AGE_BUCKETS, OLDEST, backlog_by_age, running_totals_before
-from cettar.region.models import Region
+from cettar.region.models import Region, RegionLevel
 from cettar.settings import get_settings
 
 DEFAULT_DAYS = 90
@@ -425,6 +425,14 @@ def dashboard(session: Session, f: Filters, *, now: datetime, min_sample: int = 
     return Dashboard(f, min_sample, province, letters(province, min_sample=min_sample), rows, weekly, monthly, districts,
                      breach_list, breach_total, now, stored_datetime(refreshed) if refreshed is not None else None,
                      scope_agency=scope_agency)
+
+
+def filter_choices(session: Session) -> dict[str, Any]:
+    """What the dashboard's filters offer: regions and districts, agencies, channels, categories."""
+    regions = list(session.exec(select(Region).where(col(Region.level).in_(
+        [RegionLevel.CITY, RegionLevel.REGENCY, RegionLevel.DISTRICT])).order_by(col(Region.code))))
+    return {"regions": regions, "agency_choices": list(session.exec(select(Agency).order_by(col(Agency.name)))),
+            "channels": channels(), "categories": categories()}
 
 
 def channels() -> list[str]:

@@ -140,7 +140,6 @@ def poll(once: bool, as_json: bool, wait: float) -> None:
     workers, and print per source: seen, created, duplicates, skipped, errors."""
     from sqlmodel import col, select
 
-    from cettar.audit import service as audit_service
     from cettar.db import session_scope
     from cettar.sources import service
     from cettar.sources.models import Source
@@ -178,7 +177,6 @@ def status(as_json: bool) -> None:
     """Every source: health, last poll, next poll, items seen / created / duplicates / skipped / errors."""
     from sqlmodel import col, select
 
-    from cettar.audit import service as audit_service
     from cettar.db import session_scope
     from cettar.sources import service
     from cettar.sources.models import Source

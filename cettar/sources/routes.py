@@ -6,12 +6,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse
-from sqlmodel import col, select
 from starlette.responses import Response
 
 from cettar.db import SessionDep
 from cettar.sources import service
-from cettar.sources.models import Outcome, Source, SourceItem, SourceKind
+from cettar.sources.models import SourceKind
 from cettar.staff.auth import Actor, require
 from cettar.staff.models import Role
 from cettar.types import utcnow
@@ -23,10 +22,8 @@ Admin = Annotated[Actor, Depends(require(Role.ADMIN))]
 
 
 def _page(request: Request, session: SessionDep, actor: Actor, *, error: str | None = None, status_code: int = 200) -> Response:
-    sources = list(session.exec(select(Source).order_by(col(Source.id))))
+    sources, skipped = service.listing(session)
     disabled = {s.id: service.x_unavailable_reason(s.kind) for s in sources}
-    skipped = list(session.exec(select(SourceItem).where(col(SourceItem.outcome).in_([Outcome.SKIPPED, Outcome.ERROR]))
-                                .order_by(col(SourceItem.id).desc()).limit(50)))
     names = {s.id: s.name for s in sources}
     return render(request, "staff/sources.html", actor.page(
         sources=sources, disabled=disabled, skipped=skipped, names=names, error=error, can_edit=actor.role == Role.ADMIN,

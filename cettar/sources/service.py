@@ -105,6 +105,14 @@ def add_source(session: Session, *, kind: SourceKind, target: str, name: str = "
     return source, True
 
 
+def listing(session: Session, *, skipped_limit: int = 50) -> tuple[list[Source], list[SourceItem]]:
+    """Every source, and the latest items skipped or failed (what the sources page shows)."""
+    sources = list(session.exec(select(Source).order_by(col(Source.id))))
+    skipped = list(session.exec(select(SourceItem).where(col(SourceItem.outcome).in_([Outcome.SKIPPED, Outcome.ERROR]))
+                                .order_by(col(SourceItem.id).desc()).limit(skipped_limit)))
+    return sources, skipped
+
+
 def set_enabled(session: Session, *, source_id: int, enabled: bool, by: str, now: datetime) -> Source:
     source = session.get(Source, source_id)
     if source is None:

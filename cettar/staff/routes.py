@@ -13,9 +13,10 @@ from starlette.responses import Response
 from cettar import ratelimit
 from cettar.db import SessionDep
 from cettar.errors import FieldError
+from cettar.i18n import N_
 from cettar.staff import service
 from cettar.staff.auth import COOKIE, ActorDep, Forbidden, cookie_is_secure, signed_in
-from cettar.staff.models import SECOND_FACTOR_REQUIRED, Role, Staff, StaffSession
+from cettar.staff.models import SECOND_FACTOR_REQUIRED, Staff, StaffSession
 from cettar.types import utcnow
 from cettar.web import render
 
@@ -56,7 +57,7 @@ def login(request: Request, session: SessionDep, email: Annotated[str, Form()] =
     next_url = _safe_next(next)
     cookie = request.cookies.get(LOGIN_CSRF_COOKIE, "")
     if not cookie or not secrets.compare_digest(cookie, csrf_token):
-        return _login_page(request, next_url=next_url, email=email, error="staff.login.expired", status_code=403)
+        return _login_page(request, next_url=next_url, email=email, error=N_("staff.login.expired"), status_code=403)
     address = request.client.host if request.client else "unknown"
     account = email.strip().lower()[:254]
     ratelimit.refuse_if_failing(scope="login-address", client=address, limit=LOGIN_FAILURES_PER_ADDRESS)
@@ -66,7 +67,7 @@ def login(request: Request, session: SessionDep, email: Annotated[str, Form()] =
     if staff is None:
         ratelimit.record_failure(scope="login-address", client=address, window=LOGIN_WINDOW)
         ratelimit.record_failure(scope="login-account", client=account, window=LOGIN_WINDOW)
-        return _login_page(request, next_url=next_url, email=email, error="staff.login.wrong", status_code=401)
+        return _login_page(request, next_url=next_url, email=email, error=N_("staff.login.wrong"), status_code=401)
     ratelimit.clear_failures(scope="login-account", client=account)
     started = service.start_session(session, staff=staff, now=now)
     if staff.totp_secret:
@@ -119,7 +120,7 @@ def code_check(request: Request, session: SessionDep, found: SignedIn, code: Ann
     except FieldError:
         ratelimit.record_failure(scope="login-code", client=str(staff.id), window=LOGIN_WINDOW)
         return render(request, "staff/code.html", {"csrf_token": row.csrf_token, "next": _safe_next(next),
-                                                   "error": "staff.code.wrong"}, status_code=401)
+                                                   "error": N_("staff.code.wrong")}, status_code=401)
     ratelimit.clear_failures(scope="login-code", client=str(staff.id))
     return RedirectResponse(_safe_next(next), status_code=303)
 
@@ -144,7 +145,7 @@ def totp_confirm(request: Request, session: SessionDep, found: SignedIn, code: A
         service.confirm_totp(session, staff=staff, row=row, code=code, now=utcnow())
     except FieldError:
         secret = row.pending_totp_secret or service.begin_totp(session, row=row)
-        return _totp_page(request, row, staff, secret=secret, next_url=next, error="staff.code.wrong", status_code=422)
+        return _totp_page(request, row, staff, secret=secret, next_url=next, error=N_("staff.code.wrong"), status_code=422)
     return RedirectResponse(_safe_next(next), status_code=303)
 
 
@@ -167,7 +168,7 @@ def password_change(request: Request, session: SessionDep, actor: ActorDep, curr
                     new: Annotated[str, Form()] = "", again: Annotated[str, Form()] = "") -> Response:
     context = actor.page(done=False)
     if new != again:
-        return render(request, "staff/password.html", {**context, "error": "staff.password.mismatch"}, status_code=422)
+        return render(request, "staff/password.html", {**context, "error": N_("staff.password.mismatch")}, status_code=422)
     try:
         service.change_password(session, staff=actor.staff, current=current, new=new, keep=actor.row, now=utcnow())
     except FieldError as exc:

@@ -141,6 +141,10 @@ def set_active(session: Session, *, staff: Staff, active: bool, by: str, now: da
                          now=now)
 
 
+def accounts(session: Session) -> list[Staff]:
+    return list(session.exec(select(Staff).order_by(col(Staff.role), col(Staff.email))))
+
+
 def reset_second_factor(session: Session, *, staff: Staff, by: str, now: datetime) -> None:
     """For a lost phone: the account enrols a new second factor at its next sign-in."""
     staff.totp_secret, staff.totp_last_step = None, None
@@ -184,7 +188,7 @@ def totp_qr_svg(uri: str) -> str:
     """The set-up URI as a QR code, an inline SVG drawn on the server (no script, no third party)."""
     import segno
 
-    svg: str = segno.make(uri, error="m").svg_inline(scale=5, dark="#111", light="#fff", title="TOTP")
+    svg: str = segno.make(uri, error="m").svg_inline(scale=5, dark="#111", light="#fff", title="TOTP", omitsize=True)
     return svg
 
 

@@ -6,15 +6,15 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 from starlette.responses import Response
 
 from cettar.agency import service as agency_service
-from cettar.agency.models import Agency
 from cettar.audit import service as audit_service
 from cettar.clock import policies as stored_policies
-from cettar.clock.policies import CLOCK_NAMES, SlaPolicy
+from cettar.clock.policies import CLOCK_NAMES
 from cettar.clock.service import policies
+from cettar.complaint.models import CATEGORIES, Channel, Priority
 from cettar.db import SessionDep
 from cettar.errors import FieldError, NotFound
 from cettar.staff import service
@@ -29,9 +29,9 @@ Admin = Annotated[Actor, Depends(require(Role.ADMIN))]
 
 def _staff_page(request: Request, session: Session, actor: Actor, *, error: str | None = None,
                 values: dict[str, str] | None = None, status_code: int = 200) -> Response:
-    accounts = list(session.exec(select(Staff).order_by(col(Staff.role), col(Staff.email))))
+    accounts = service.accounts(session)
     trail = audit_service.recent(session)
-    agencies = {a.id: a for a in session.exec(select(Agency).order_by(col(Agency.name)))}
+    agencies = {a.id: a for a in agency_service.list_all(session)}
     return render(request, "staff/admin_staff.html", actor.page(
         accounts=accounts, agencies=agencies, roles=[r.value for r in Role], error=error, values=values or {}, trail=trail,
     ), status_code=status_code)
@@ -80,16 +80,27 @@ def staff_reset_second_factor(session: SessionDep, actor: Admin, staff_id: RowId
 
 @router.get("/dinas")
 def agencies_page(request: Request, session: SessionDep, actor: Admin) -> Response:
-    agencies = list(session.exec(select(Agency).order_by(col(Agency.name))))
+    agencies = agency_service.list_all(session)
     return render(request, "staff/admin_agencies.html", actor.page(agencies=agencies, policies=policies(session)))
 
 
 def _policies_page(request: Request, session: Session, actor: Actor, *, error: str | None = None,
                    values: dict[str, str] | None = None, status_code: int = 200) -> Response:
     return render(request, "staff/admin_sla.html", actor.page(
-        policies=policies(session), stored={p.name for p in session.exec(select(SlaPolicy))}, clock_names=CLOCK_NAMES,
-        error=error, values=values or {},
+        policies=policies(session), stored=stored_policies.stored_names(session), clock_names=CLOCK_NAMES,
+        error=error, values=values or {}, choices=_condition_choices(session),
     ), status_code=status_code)
+
+
+def _condition_choices(session: Session) -> dict[str, list[tuple[str, str]]]:
+    """What a policy's conditions may name, as (value, label) for the pickers: agencies by name, and
+    the categories, priorities and channels complaints have (label keys, translated on the page)."""
+    return {
+        "agency": [(a.code, a.name) for a in agency_service.list_all(session)],
+        "category": [(c, f"category.{c}") for c in CATEGORIES if c],
+        "priority": [(p.value, f"priority.{p.value}") for p in Priority],
+        "channel": [(c.value, f"channel.{c.value}") for c in Channel],
+    }
 
 
 @router.get("/sla")

@@ -1,0 +1,85 @@
+"""Message keys the code builds at run time (``status.<value>``, ``error.<key>`` …): named here so
+that extraction (``scripts/i18n.py extract``) finds them and the catalogue check knows they are used.
+``tests/test_i18n.py`` checks each enum-derived group against its enum."""
+
+from cettar.i18n import N_
+
+RUNTIME_KEYS = {
+    # a complaint's category (complaint.models.CATEGORIES; 'none' for no category)
+    "category": (
+        N_("category.administration"), N_("category.disaster"), N_("category.environment"), N_("category.fire"),
+        N_("category.flood"), N_("category.infrastructure"), N_("category.none"), N_("category.social"),
+    ),
+    # complaint.models.Channel
+    "channel": (
+        N_("channel.api"), N_("channel.history"), N_("channel.news"), N_("channel.social"), N_("channel.web"),
+    ),
+    # the SLA clocks (sla.policy)
+    "clock": (
+        N_("clock.auto_close"), N_("clock.first_response"), N_("clock.resolution"), N_("clock.verification"),
+    ),
+    # the key of a DomainError (cettar.errors): error.<key>
+    "error": (
+        N_("error.action_unavailable"), N_("error.already_assigned"), N_("error.already_with_agency"),
+        N_("error.already_yours"), N_("error.assignee_elsewhere"), N_("error.choice"), N_("error.choose_assignee"),
+        N_("error.choose_complaints"), N_("error.control_characters"), N_("error.csrf"), N_("error.date_invalid"),
+        N_("error.email_invalid"), N_("error.forbidden"), N_("error.give_reason"), N_("error.governor_reads"),
+        N_("error.invalid"), N_("error.merge_duplicate"), N_("error.merge_target"), N_("error.missing"),
+        N_("error.no_agency"), N_("error.no_complaint"), N_("error.not_allowed"), N_("error.not_at_triage"),
+        N_("error.not_your_agency"), N_("error.nothing_changed"), N_("error.number"), N_("error.password_short"),
+        N_("error.password_weak"), N_("error.password_wrong"), N_("error.period_reversed"),
+        N_("error.period_too_long"), N_("error.phone_invalid"), N_("error.role"), N_("error.second_factor_first"),
+        N_("error.sign_in_first"), N_("error.string_too_long"), N_("error.supervisor_assigns"),
+        N_("error.text_empty"), N_("error.text_too_long"), N_("error.too_large"), N_("error.triage_routes"),
+        N_("error.unknown_agency"), N_("error.unknown_channel"), N_("error.unknown_district"),
+        N_("error.unknown_region"),
+    ),
+    # the kind of a complaint event (the timeline)
+    "event": (
+        N_("event.assigned"), N_("event.categorised"), N_("event.merged"), N_("event.note"), N_("event.reply"),
+        N_("event.sla_breach"), N_("event.sla_escalation"), N_("event.sla_warning"), N_("event.source_reply"),
+        N_("event.status"), N_("event.x_reply"),
+    ),
+    # sources.models.Health
+    "health": (
+        N_("health.disabled"), N_("health.error"), N_("health.new"), N_("health.ok"), N_("health.rate_limited"),
+        N_("health.warning"),
+    ),
+    # the CETTAR scorecard's letters (dashboard.scorecard)
+    "letter": (
+        N_("letter.akuntabel"), N_("letter.akuntabel.short"), N_("letter.cepat"), N_("letter.cepat.short"),
+        N_("letter.efektif"), N_("letter.efektif.short"), N_("letter.responsif"), N_("letter.responsif.short"),
+        N_("letter.tanggap"), N_("letter.tanggap.short"), N_("letter.transparan"), N_("letter.transparan.short"),
+    ),
+    # the scorecard's definitions, one per letter (dashboard.scorecard)
+    "method": (
+        N_("method.akuntabel"), N_("method.cepat"), N_("method.efektif"), N_("method.responsif"),
+        N_("method.tanggap"), N_("method.transparan"),
+    ),
+    # staff.models.NoticeKind
+    "notice": (
+        N_("notice.sla_breach"), N_("notice.sla_escalation"), N_("notice.sla_warning"),
+    ),
+    # complaint.models.Priority
+    "priority": (
+        N_("priority.normal"), N_("priority.urgent"),
+    ),
+    # complaint.models.Privacy
+    "privacy": (
+        N_("privacy.anonymous"), N_("privacy.confidential"), N_("privacy.public"),
+    ),
+    # staff.models.Role
+    "role": (
+        N_("role.admin"), N_("role.governor"), N_("role.officer"), N_("role.supervisor"), N_("role.triage"),
+    ),
+    # complaint.models.Status
+    "status": (
+        N_("status.closed"), N_("status.dispositioned"), N_("status.in_progress"), N_("status.received"),
+        N_("status.rejected"), N_("status.reopened"), N_("status.resolved"), N_("status.responded"),
+        N_("status.triage"), N_("status.waiting_citizen"),
+    ),
+    # the queue's bulk actions (complaint.actions.BULK_ACTIONS)
+    "wb": (
+        N_("wb.bulk.assign"), N_("wb.bulk.claim"), N_("wb.bulk.transfer"),
+    ),
+}
