@@ -25,3 +25,32 @@ def test_the_migrations_go_down_and_up_again(tmp_path: Path) -> None:
     upgrade(url)
     assert "complaint" in inspect(engine).get_table_names()
     engine.dispose()
+
+
+def test_queued_assignee_notifications_name_the_person_after_0017(tmp_path: Path) -> None:
+    """A notification queued for "assignee" before 0017 is delivered to that person after it; one for a
+    complaint nobody held is closed, as the old delivery would have found nobody."""
+    import sqlite3
+
+    from cettar.migrate import upgrade
+    from cettar.staff.models import Recipient, RecipientKind
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    upgrade(url, "0016")
+    db = sqlite3.connect(tmp_path / "old.db")
+    db.execute("INSERT INTO staff (id, email, name, role, password_hash, active, created_at) "
+               "VALUES (7, 'p@dinas.test', 'P', 'officer', 'x', 1, '2026-01-01 00:00:00')")
+    for number, assignee in ((1, 7), (2, None)):
+        db.execute("INSERT INTO complaint (id, tracking_code, title, text, channel, source, external_id, address, privacy, "
+                   "status, assignee_id, priority, received_at, updated_at) VALUES (?, ?, '', 't', 'web', 'web', ?, '', "
+                   "'public', 'dispositioned', ?, 'normal', '2026-01-01 00:00:00', '2026-01-01 00:00:00')",
+                   (number, f"CTR-{number}", f"e{number}", assignee))
+        db.execute("INSERT INTO notification (complaint_id, recipient, kind, day, clock, created_at, send_after) "
+                   "VALUES (?, 'assignee', 'sla_breach', '2026-01-02', 'first_response', '2026-01-01', '2026-01-02')",
+                   (number,))
+    db.commit()
+    upgrade(url)
+    rows = dict((c, (r, s)) for c, r, s in db.execute("SELECT complaint_id, recipient, sent_at FROM notification"))
+    assert rows[1] == ("staff:7", None) and Recipient.parse(rows[1][0]) == Recipient(RecipientKind.STAFF, "7")
+    assert rows[2][0] == "assignee" and rows[2][1] is not None
+    assert Recipient.parse(rows[2][0]).kind == RecipientKind.LEGACY_ASSIGNEE

@@ -80,6 +80,9 @@ class RecipientKind(StrEnum):
     STAFF = "staff"  # one person (the complaint's assignee when the notification was queued)
     AGENCY_SUPERVISORS = "agency_supervisor"  # the supervisors of the agency whose code follows
     GOVERNOR_STAFF = "governor_staff"
+    # before migration 0017 the sweep wrote "assignee" and delivery looked the person up; rows sent
+    # then keep it, and nothing writes it any more
+    LEGACY_ASSIGNEE = "assignee"
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,8 @@ def _recipients(session: Session, notification: Notification) -> list[int]:
     active = Staff.active == True  # noqa: E712
     if target.kind == RecipientKind.STAFF:
         return [i for i in session.exec(select(Staff.id).where(Staff.id == int(target.key), active)) if i is not None]
+    if target.kind == RecipientKind.LEGACY_ASSIGNEE:
+        return []  # migration 0017 rewrote every unsent one to staff:<id>
     if target.kind == RecipientKind.GOVERNOR_STAFF:
         return [i for i in session.exec(select(Staff.id).where(Staff.role == Role.GOVERNOR, active)) if i is not None]
     agency = session.exec(select(Agency).where(Agency.code == target.key)).first()

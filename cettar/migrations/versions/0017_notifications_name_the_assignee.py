@@ -3,7 +3,8 @@
 A queued notification used to say "assignee" and look the person up at delivery, which made the
 staff notices depend on complaints. Now the sweep stores ``staff:<id>``; unsent rows of the old
 form are rewritten to the complaint's current assignee (or marked sent when it has none, as the
-old delivery would have found nobody).
+old delivery would have found nobody). Rows sent before keep "assignee" as their history
+(``RecipientKind.LEGACY_ASSIGNEE``).
 
 Revision ID: 0017
 Revises: 0016
