@@ -151,7 +151,8 @@ def _domain_error(request: Request, exc: Exception) -> Response:
     language = language_of(request)
     headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else None
     if _wants_json(request):
-        body: dict[str, Any] = {"error": exc.code, "message": exc.message}
+        # the catalogue's text in the client's language (Accept-Language), the English message otherwise
+        body: dict[str, Any] = {"error": exc.code, "message": message_of(exc, language)}
         if isinstance(exc, FieldError):
             body["fields"] = [problem_from_field_error(exc, language).model_dump()]
         if isinstance(exc, RateLimited):

@@ -33,12 +33,15 @@ RUNTIME_KEYS = {
         N_("error.text_empty"), N_("error.text_too_long"), N_("error.too_large"), N_("error.triage_routes"),
         N_("error.unknown_agency"), N_("error.unknown_channel"), N_("error.unknown_district"),
         N_("error.unknown_region"),
+        N_("error.citizen_cannot_confirm"), N_("error.citizen_cannot_contest"), N_("error.citizen_cannot_rate"), N_("error.citizen_closed"),
+        N_("error.citizen_contest_late"), N_("error.citizen_rated"), N_("error.score"),
     ),
     # the kind of a complaint event (the timeline)
     "event": (
         N_("event.assigned"), N_("event.categorised"), N_("event.merged"), N_("event.note"), N_("event.reply"),
         N_("event.sla_breach"), N_("event.sla_escalation"), N_("event.sla_warning"), N_("event.source_reply"),
         N_("event.status"), N_("event.x_reply"),
+        N_("event.citizen_message"), N_("event.rating"),
     ),
     # sources.models.Health
     "health": (
@@ -59,6 +62,7 @@ RUNTIME_KEYS = {
     # staff.models.NoticeKind
     "notice": (
         N_("notice.sla_breach"), N_("notice.sla_escalation"), N_("notice.sla_warning"),
+        N_("notice.citizen_message"),
     ),
     # complaint.models.Priority
     "priority": (
@@ -81,5 +85,10 @@ RUNTIME_KEYS = {
     # the queue's bulk actions (complaint.actions.BULK_ACTIONS)
     "wb": (
         N_("wb.bulk.assign"), N_("wb.bulk.claim"), N_("wb.bulk.transfer"),
+    ),
+    # the tracking page: what a follow-up did (?selesai=<action>), and the words of each score
+    "track": (
+        N_("track.done.message"), N_("track.done.confirm"), N_("track.done.contest"), N_("track.done.rating"),
+        N_("track.rating.1"), N_("track.rating.2"), N_("track.rating.3"), N_("track.rating.4"), N_("track.rating.5"),
     ),
 }

@@ -3,7 +3,7 @@
 from cettar.agency.models import Agency
 from cettar.clock.models import SlaClock
 from cettar.clock.policies import SlaPolicy
-from cettar.complaint.models import Complaint, ComplaintEvent, ReporterContact, RoutingCorrection
+from cettar.complaint.models import Complaint, ComplaintEvent, ComplaintRating, ReporterContact, RoutingCorrection
 from cettar.intake.models import IntakeRecord
 from cettar.metrics.models import AgencyDay, AgencyRunning, DistrictRunning
 from cettar.region.models import Region
@@ -11,4 +11,4 @@ from cettar.sources.models import Source, SourceItem
 from cettar.audit.models import AuditEntry
 from cettar.staff.models import ApiToken, Notification, Staff, StaffNotice, StaffSession
 
-__all__ = ["AgencyDay", "AgencyRunning", "DistrictRunning", "Notification", "SlaClock", "SlaPolicy", "Agency", "Complaint", "ComplaintEvent", "IntakeRecord", "Region", "ReporterContact", "RoutingCorrection", "Source", "SourceItem", "ApiToken", "AuditEntry", "Staff", "StaffNotice", "StaffSession"]
+__all__ = ["AgencyDay", "AgencyRunning", "DistrictRunning", "Notification", "SlaClock", "SlaPolicy", "Agency", "Complaint", "ComplaintEvent", "ComplaintRating", "IntakeRecord", "Region", "ReporterContact", "RoutingCorrection", "Source", "SourceItem", "ApiToken", "AuditEntry", "Staff", "StaffNotice", "StaffSession"]

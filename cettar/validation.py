@@ -9,6 +9,8 @@ from pydantic import BaseModel
 
 from cettar.errors import DomainError, FieldError
 from cettar.i18n import has, translate
+from cettar.settings import get_settings
+from ingest import clean_text, has_control_characters
 
 _KEY_BY_TYPE = {
     "missing": "missing",
@@ -61,3 +63,18 @@ def message_of(error: DomainError, language: str) -> str:
     if error.key and has(f"error.{error.key}"):
         return translate(language, f"error.{error.key}", **error.values)
     return error.message
+
+
+def checked_text(value: str, *, field: str) -> str:
+    """A person's free text (a reply, a note, a reporter's message): no control characters, tidied
+    whitespace, not empty, at most CETTAR_MAX_TEXT_LENGTH characters."""
+    if has_control_characters(value):
+        raise FieldError("contains control characters; remove them and send again", field=field, key="control_characters")
+    value = clean_text(value)
+    if not value:
+        raise FieldError("write something first", field=field, key="missing")
+    limit = get_settings().max_text_length
+    if len(value) > limit:
+        raise FieldError(f"at most {limit} characters", field=field, key="text_too_long",
+                         values={"max": limit, "length": len(value)})
+    return value

@@ -19,10 +19,9 @@ from cettar.complaint import replies, routing
 from cettar.complaint.models import CATEGORIES, OPEN_STATUSES, ActorType, Complaint, Priority, Status
 from cettar.complaint.workflow import can_transition, record_event, refresh_clocks, transition
 from cettar.errors import Conflict, FieldError, NotFound
-from cettar.settings import get_settings
 from cettar.staff.auth import Actor, Forbidden
 from cettar.staff.models import AGENCY_ROLES, Role, Staff
-from ingest import has_control_characters
+from cettar.validation import checked_text
 
 S = Status
 WORKING = frozenset({S.DISPOSITIONED, S.IN_PROGRESS, S.REOPENED})  # routed, and not yet answered
@@ -112,16 +111,7 @@ def _check(actor: Actor, complaint: Complaint, action: str) -> None:
 # --- the actions ------------------------------------------------------------------------------------
 
 def _text(value: str, field: str) -> str:
-    value = value.strip()
-    if not value:
-        raise FieldError("write something first", field=field, key="missing")
-    if has_control_characters(value):
-        raise FieldError("contains control characters; remove them and send again", field=field, key="control_characters")
-    limit = get_settings().max_text_length
-    if len(value) > limit:
-        raise FieldError(f"at most {limit} characters", field=field, key="text_too_long",
-                         values={"max": limit, "length": len(value)})
-    return value
+    return checked_text(value, field=field)
 
 
 def _start_work(session: Session, actor: Actor, complaint: Complaint, now: datetime) -> None:

@@ -158,3 +158,15 @@ class RoutingCorrection(SQLModel, table=True):
     previous_agency_code: str | None = Field(default=None, max_length=32)
     actor: str = Field(default="", max_length=120)
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False, index=True))
+
+
+class ComplaintRating(SQLModel, table=True):
+    """The reporter's rating of how the complaint was handled: once per complaint, after resolution."""
+
+    __tablename__ = "complaint_rating"
+
+    id: int | None = Field(default=None, primary_key=True)
+    complaint_id: int = Field(foreign_key="complaint.id", unique=True)
+    score: int  # 1 (bad) … 5 (good)
+    comment: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False, index=True))

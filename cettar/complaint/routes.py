@@ -1,21 +1,24 @@
-"""Citizen tracking: ``/lacak/{code}`` and ``GET /api/v1/complaints/{code}``."""
+"""Citizen tracking and follow-up: ``/lacak/{code}`` (with its forms) and ``/api/v1/complaints/{code}``
+(read, and ``messages``, ``confirm``, ``contest``, ``rating``)."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Header, Request
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
 from cettar import ratelimit
-from cettar.complaint import codes
+from cettar.complaint import citizen, codes
 from cettar.complaint import service as complaint_service
-from cettar.complaint.schemas import ComplaintPublic
 from cettar.complaint.models import Status
+from cettar.complaint.schemas import CitizenContest, CitizenMessage, CitizenRating, ComplaintPublic
 from cettar.db import SessionDep
-from cettar.errors import NotFound
+from cettar.errors import Conflict, FieldError, NotFound
 from cettar.i18n import language_of
+from cettar.types import utcnow
+from cettar.validation import message_of
 from cettar.web import render
 
 router = APIRouter()
@@ -36,7 +39,8 @@ def track_lookup(request: Request, code: str = "") -> Response:
     return render(request, "lookup.html", {"code": "", "error": False})
 
 
-def _page(request: Request, session: SessionDep, code: str, secret: str | None) -> Response:
+def _page(request: Request, session: SessionDep, code: str, secret: str | None, *, notice: str | None = None,
+          error: str | None = None, status_code: int = 200) -> Response:
     _limit_lookups(request)
     complaint = complaint_service.get_by_tracking_code(session, code=code)
     if complaint is not None and complaint_service.needs_secret(complaint) and not secret:
@@ -49,7 +53,14 @@ def _page(request: Request, session: SessionDep, code: str, secret: str | None) 
         raise
     # refresh while routing is under way; not for a confidential view, which a reload would lose
     refresh = view.status == Status.RECEIVED and secret is None
-    return render(request, "track.html", {"c": view, "refresh": refresh})
+    return render(request, "track.html", {"c": view, "refresh": refresh, "secret": secret or "",
+                                          "can": citizen_actions(session, code, secret), "notice": notice,
+                                          "error": error}, status_code=status_code)
+
+
+def citizen_actions(session: SessionDep, code: str, secret: str | None) -> frozenset[str]:
+    complaint = citizen.reporters_complaint(session, code=code, secret=secret)
+    return citizen.available(session, complaint, now=utcnow())
 
 
 @router.get("/lacak/{code}", include_in_schema=False)
@@ -79,3 +90,88 @@ def get_complaint(
     """A complaint's public status and timeline, never the reporter's contact."""
     _limit_lookups(request)
     return complaint_service.public_view(session, code=code, secret=x_tracking_secret, language=language_of(request))
+
+
+# --- the reporter's follow-up ------------------------------------------------------------------------
+
+Secret = Annotated[str | None, Header(description="the access secret of a confidential complaint")]
+FOLLOW_UP: dict[int | str, dict[str, Any]] = {404: {"description": "No such complaint, or a confidential one without its secret"},
+             409: {"description": "Not possible in the complaint's status (the message says why)"},
+             422: {"description": "A field is missing or invalid"}}
+
+
+def _limit_follow_up(request: Request) -> None:
+    """Follow-ups are limited like filing: each one writes."""
+    ratelimit.limit(request, scope="follow-up")
+
+
+def _view(request: Request, session: SessionDep, code: str, secret: str | None) -> ComplaintPublic:
+    return complaint_service.public_view(session, code=code, secret=secret, language=language_of(request))
+
+
+@router.post("/api/v1/complaints/{code}/messages", response_model=ComplaintPublic, tags=["complaints"], responses=FOLLOW_UP)
+def post_message(request: Request, code: str, body: CitizenMessage, session: SessionDep,
+                 x_tracking_secret: Secret = None) -> ComplaintPublic:
+    """Answer the officer's request for information (the complaint goes back to the agency and its
+    SLA clocks run again) or add information. The agency is notified on its dashboard."""
+    _limit_follow_up(request)
+    citizen.add_message(session, code=code, secret=x_tracking_secret, text=body.text, now=utcnow())
+    return _view(request, session, code, x_tracking_secret)
+
+
+@router.post("/api/v1/complaints/{code}/confirm", response_model=ComplaintPublic, tags=["complaints"], responses=FOLLOW_UP)
+def post_confirm(request: Request, code: str, session: SessionDep, x_tracking_secret: Secret = None) -> ComplaintPublic:
+    """Confirm the agency's answer or resolution: the complaint closes."""
+    _limit_follow_up(request)
+    citizen.confirm(session, code=code, secret=x_tracking_secret, now=utcnow())
+    return _view(request, session, code, x_tracking_secret)
+
+
+@router.post("/api/v1/complaints/{code}/contest", response_model=ComplaintPublic, tags=["complaints"], responses=FOLLOW_UP)
+def post_contest(request: Request, code: str, body: CitizenContest, session: SessionDep,
+                 x_tracking_secret: Secret = None) -> ComplaintPublic:
+    """Contest the resolution within 10 working days of it: the complaint reopens with the reason."""
+    _limit_follow_up(request)
+    citizen.contest(session, code=code, secret=x_tracking_secret, reason=body.reason, now=utcnow())
+    return _view(request, session, code, x_tracking_secret)
+
+
+@router.post("/api/v1/complaints/{code}/rating", response_model=ComplaintPublic, tags=["complaints"], responses=FOLLOW_UP)
+def post_rating(request: Request, code: str, body: CitizenRating, session: SessionDep,
+                x_tracking_secret: Secret = None) -> ComplaintPublic:
+    """Rate the handling once, after resolution: ``score`` 1 (bad) … 5 (good), ``comment`` optional."""
+    _limit_follow_up(request)
+    citizen.rate(session, code=code, secret=x_tracking_secret, score=body.score, comment=body.comment, now=utcnow())
+    return _view(request, session, code, x_tracking_secret)
+
+
+PAGE_ACTIONS = {"pesan": "message", "konfirmasi": "confirm", "sanggah": "contest", "nilai": "rating"}
+
+
+@router.post("/lacak/{code}/{action}", include_in_schema=False)
+async def track_page_action(request: Request, code: str, action: str, session: SessionDep) -> Response:
+    """The tracking page's forms: the same follow-ups as the API."""
+    if action not in PAGE_ACTIONS:
+        raise NotFound(f"no action {action!r}")
+    _limit_follow_up(request)
+    form = {k: str(v) for k, v in (await request.form()).items()}
+    secret = form.get("secret", "").strip() or None
+    now = utcnow()
+    try:
+        if action == "pesan":
+            citizen.add_message(session, code=code, secret=secret, text=form.get("text", ""), now=now)
+        elif action == "konfirmasi":
+            citizen.confirm(session, code=code, secret=secret, now=now)
+        elif action == "sanggah":
+            citizen.contest(session, code=code, secret=secret, reason=form.get("reason", ""), now=now)
+        else:
+            score = form.get("score", "")
+            citizen.rate(session, code=code, secret=secret, score=int(score) if score.isdigit() and len(score) < 3 else 0,
+                         comment=form.get("comment", ""), now=now)
+    except (FieldError, Conflict) as exc:
+        session.rollback()
+        return _page(request, session, code, secret, error=message_of(exc, language_of(request)),
+                     status_code=exc.status_code)
+    if secret is not None:  # a confidential complaint: show the page again (a redirect would lose the secret)
+        return _page(request, session, code, secret, notice=f"track.done.{PAGE_ACTIONS[action]}")
+    return RedirectResponse(f"/lacak/{code}?selesai={PAGE_ACTIONS[action]}", status_code=303)

@@ -41,3 +41,18 @@ class ComplaintFiled(SQLModel):
     status: str
     access_secret: str | None = None
     duplicate: bool = False
+
+
+class CitizenMessage(SQLModel):
+    """An answer to the officer's question, or more information."""
+
+    text: str
+
+
+class CitizenContest(SQLModel):
+    reason: str
+
+
+class CitizenRating(SQLModel):
+    score: int  # 1 (bad) … 5 (good)
+    comment: str = ""

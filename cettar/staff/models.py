@@ -74,6 +74,7 @@ class NoticeKind(StrEnum):
     SLA_WARNING = "sla_warning"
     SLA_BREACH = "sla_breach"
     SLA_ESCALATION = "sla_escalation"
+    CITIZEN_MESSAGE = "citizen_message"  # the reporter answered, added information or contested
 
 
 class RecipientKind(StrEnum):

@@ -133,3 +133,28 @@ def test_the_triage_desk_routes_by_suggestion_or_by_a_deliberate_choice(
     assert complaint(unsure).status == "dispositioned"
     width = desk.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"the triage desk is wider than the phone ({width}px)"
+
+
+def test_the_reporter_answers_on_the_phone_and_the_officer_sees_it(live_server: LiveServer,
+                                                                   accounts: dict[Role, Account], desk: Page) -> None:
+    from tests.staff.conftest import sign_in_fully
+    from tests.workbench.test_workbench import act
+
+    code = file("DISHUB", "Lampu PJU mati di Jl. Kenjeran")
+    with live_server.client() as officer:
+        sign_in_fully(officer, accounts[Role.OFFICER])
+        act(officer, code, "ask", question="Di depan nomor berapa?")
+    base = live_server.base_url
+    desk.goto(f"{base}/lacak/{code}")
+    expect(desk.locator("#status")).to_have_attribute("data-status", "waiting_citizen")
+    desk.get_by_label("Jawab pertanyaan petugas").fill("Di depan rumah nomor 12, dekat musala.")
+    desk.get_by_role("button", name="Kirim", exact=True).click()
+    expect(desk.locator("#done")).to_contain_text("Pesan Anda terkirim")
+    expect(desk.locator("#status")).to_have_attribute("data-status", "in_progress")
+    expect(desk.locator("ol.timeline")).to_contain_text("Di depan rumah nomor 12, dekat musala.")
+    width = desk.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the tracking page is wider than the phone ({width}px)"
+    _sign_in(desk, base, accounts[Role.OFFICER])
+    desk.goto(f"{base}/staf/pengaduan/{code}")
+    expect(desk.locator("ol.timeline")).to_contain_text("Di depan rumah nomor 12, dekat musala.")
+    assert complaint(code).status == "in_progress"

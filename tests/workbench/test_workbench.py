@@ -228,8 +228,9 @@ def test_the_staff_api_with_a_token(live_server: LiveServer, accounts: dict[Role
         detail = client.get(f"/api/v1/staff/complaints/{code}").json()
         assert any(e["public_message"] == "Sedang kami cek." and "petugas@dishub.test" in e["actor"] for e in detail["events"])
         # answered: a transfer is no longer offered, and the refusal says so
-        late = client.post(f"/api/v1/staff/complaints/{code}/transfer", json={"agency_code": "DLH", "reason": "x"})
-        assert late.status_code == 409 and "not possible" in late.json()["message"]
+        late = client.post(f"/api/v1/staff/complaints/{code}/transfer", json={"agency_code": "DLH", "reason": "x"},
+                           headers={"Accept-Language": "en"})
+        assert late.status_code == 409 and "not available" in late.json()["message"]
         assert client.post(f"/api/v1/staff/complaints/{code}/explode", json={}).status_code == 404
 
 
