@@ -35,6 +35,7 @@ RUNTIME_KEYS = {
         N_("error.unknown_region"),
         N_("error.citizen_cannot_confirm"), N_("error.citizen_cannot_contest"), N_("error.citizen_cannot_rate"), N_("error.citizen_closed"),
         N_("error.citizen_contest_late"), N_("error.citizen_rated"), N_("error.score"),
+        N_("error.privacy_raise_only"),
     ),
     # the kind of a complaint event (the timeline)
     "event": (
@@ -42,6 +43,7 @@ RUNTIME_KEYS = {
         N_("event.sla_breach"), N_("event.sla_escalation"), N_("event.sla_warning"), N_("event.source_reply"),
         N_("event.status"), N_("event.x_reply"),
         N_("event.citizen_message"), N_("event.rating"),
+        N_("event.privacy"),
     ),
     # sources.models.Health
     "health": (
@@ -82,9 +84,10 @@ RUNTIME_KEYS = {
         N_("status.rejected"), N_("status.reopened"), N_("status.resolved"), N_("status.responded"),
         N_("status.triage"), N_("status.waiting_citizen"),
     ),
-    # the queue's bulk actions (complaint.actions.BULK_ACTIONS)
+    # the queue's bulk actions (complaint.actions.BULK_ACTIONS) and the privacy badges
     "wb": (
         N_("wb.bulk.assign"), N_("wb.bulk.claim"), N_("wb.bulk.transfer"),
+        N_("wb.privacy.anonymous"), N_("wb.privacy.confidential"),
     ),
     # the tracking page: what a follow-up did (?selesai=<action>), and the words of each score
     "track": (

@@ -16,7 +16,7 @@ from datetime import datetime
 from sqlmodel import Session, select
 
 from cettar.complaint import replies, routing
-from cettar.complaint.models import CATEGORIES, OPEN_STATUSES, ActorType, Complaint, Priority, Status
+from cettar.complaint.models import CATEGORIES, OPEN_STATUSES, ActorType, Complaint, Priority, Privacy, Status
 from cettar.complaint.workflow import can_transition, record_event, refresh_clocks, transition
 from cettar.errors import Conflict, FieldError, NotFound
 from cettar.staff.auth import Actor, Forbidden
@@ -83,6 +83,7 @@ def _offered(actor: Actor, complaint: Complaint) -> dict[str, bool]:
         "spam": routes and can_transition(status, S.REJECTED),
         "categorise": routes and status in OPEN_STATUSES,
         "route": actor.role in ROUTING_ROLES and status == S.TRIAGE,
+        "privacy": routes and complaint.privacy == Privacy.PUBLIC,
     }
 
 
@@ -257,6 +258,20 @@ def categorise(session: Session, actor: Actor, complaint: Complaint, *, category
     refresh_clocks(session, complaint=complaint, now=now)
 
 
+def raise_privacy(session: Session, actor: Actor, complaint: Complaint, *, level: str, now: datetime) -> None:
+    """Hide the reporter's identity from staff (public -> anonymous). A level is raised, never
+    lowered; a complaint cannot be made confidential after filing, because its reporter holds no
+    access secret to read it with."""
+    _check(actor, complaint, "privacy")
+    if level != Privacy.ANONYMOUS:
+        raise FieldError("a public complaint can be made anonymous; no other change of privacy is possible",
+                         field="level", key="privacy_raise_only")
+    complaint.privacy = Privacy.ANONYMOUS
+    _touch(session, complaint, now)
+    record_event(session, complaint, kind="privacy", actor_type=ActorType.STAFF, actor=actor.label, now=now,
+                 data={"from": Privacy.PUBLIC.value, "to": Privacy.ANONYMOUS.value})
+
+
 def mark_spam(session: Session, actor: Actor, complaint: Complaint, *, now: datetime) -> None:
     _check(actor, complaint, "spam")
     transition(session, complaint, S.REJECTED, actor_type=ActorType.STAFF, actor=actor.label, now=now,
@@ -285,6 +300,7 @@ ACTIONS: dict[str, Handler] = {
     "categorise": lambda s, a, c, f, now, lang: categorise(s, a, c, category=f.get("category", ""),
                                                            priority=f.get("priority", "normal"), now=now),
     "route": lambda s, a, c, f, now, lang: route(s, a, c, agency_code=f.get("agency_code", ""), now=now),
+    "privacy": lambda s, a, c, f, now, lang: raise_privacy(s, a, c, level=f.get("level", ""), now=now),
 }
 
 

@@ -17,7 +17,16 @@ from cettar.agency.models import Agency
 from cettar.calendar import deployment_calendar
 from cettar.clock.models import ClockRow, SlaClock
 from cettar.complaint import actions, replies
-from cettar.complaint.models import CATEGORIES, OPEN_STATUSES, Complaint, ComplaintEvent, Priority, Status
+from cettar.complaint.models import (
+    CATEGORIES,
+    OPEN_STATUSES,
+    Complaint,
+    ComplaintEvent,
+    Priority,
+    Privacy,
+    ReporterContact,
+    Status,
+)
 from cettar.errors import FieldError, NotFound
 from cettar.region import service as region_service
 from cettar.sources.models import SourceItem
@@ -225,6 +234,7 @@ class ComplaintView:
     templates: list[dict[str, str]]
     available: frozenset[str]
     suggestions: list[dict[str, Any]]  # the routing suggestions, most confident first
+    contact: ReporterContact | None  # only for a public complaint: the officers may call back
     categories: tuple[str, ...] = CATEGORIES
     priorities: tuple[str, ...] = tuple(Priority)
 
@@ -245,7 +255,16 @@ def complaint_view(session: Session, actor: Actor, code: str, *, language: str) 
         similar=similar_open(session, complaint), agencies=agency_service.list_active(session),
         colleagues=staff_of_agency(session, complaint.agency_id), templates=replies.reply_templates(language),
         available=actions.available(actor, complaint), suggestions=suggestions_by_confidence(complaint),
+        contact=reporter_contact(session, complaint),
     )
+
+
+def reporter_contact(session: Session, complaint: Complaint) -> ReporterContact | None:
+    """Who to call back, for a public complaint only: an anonymous or confidential reporter's
+    identity is kept for notifications and never shown to staff."""
+    if complaint.privacy != Privacy.PUBLIC or complaint.id is None:
+        return None
+    return session.get(ReporterContact, complaint.id)
 
 
 def as_json(complaint: Complaint, agency_code: str | None) -> dict[str, Any]:
