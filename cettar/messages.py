@@ -14,6 +14,13 @@ RUNTIME_KEYS = {
     "channel": (
         N_("channel.api"), N_("channel.history"), N_("channel.news"), N_("channel.social"), N_("channel.web"),
     ),
+    # what the reporter is told of each step (complaint.models.MessageKind)
+    "mail": (
+        N_("mail.body.closed"), N_("mail.body.question"), N_("mail.body.received"), N_("mail.body.reopened"),
+        N_("mail.body.reply"), N_("mail.body.resolved"), N_("mail.body.routed"), N_("mail.subject.closed"),
+        N_("mail.subject.question"), N_("mail.subject.received"), N_("mail.subject.reopened"),
+        N_("mail.subject.reply"), N_("mail.subject.resolved"), N_("mail.subject.routed"),
+    ),
     # the SLA clocks (sla.policy)
     "clock": (
         N_("clock.auto_close"), N_("clock.first_response"), N_("clock.resolution"), N_("clock.verification"),

@@ -29,6 +29,7 @@ def periodic_jobs(settings: Settings) -> list[PeriodicJob]:
     return [
         PeriodicJob(intake_jobs.sweep_intake, settings.intake_sweep_interval),
         PeriodicJob(complaint_jobs.sweep_clocks, settings.sla_sweep_interval),
+        PeriodicJob(complaint_jobs.send_due_reporter_messages, settings.notify_interval),
         PeriodicJob(metrics_jobs.refresh_rollup, settings.rollup_interval),
         PeriodicJob(staff_jobs.deliver_notifications, settings.notify_interval),
         PeriodicJob(source_jobs.poll_due_sources, settings.ingest_schedule_interval),

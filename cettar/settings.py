@@ -39,6 +39,13 @@ class Settings(BaseSettings):
     intake_sweep_interval: int = Field(default=30, description="seconds between sweeps of unprocessed intake")
     sla_sweep_interval: int = Field(default=300, description="seconds between SLA sweeps")
     notify_interval: int = Field(default=60, ge=5, description="seconds between deliveries of due SLA notifications")
+    smtp_host: str = Field(default="", description="SMTP server for the reporters' e-mail; empty sends nothing")
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_tls: Literal["none", "starttls", "tls"] = "starttls"
+    mail_from: str = Field(default="CETTAR <no-reply@localhost>", description="the From of the reporters' e-mail")
+    sms_gateway: str = Field(default="", description="'log', or 'package.module:attribute' naming an SMS/WhatsApp gateway")
     rollup_interval: int = Field(default=30, ge=5, description="seconds between refreshes of the metrics roll-up")
     dashboard_min_sample: int = Field(default=10, ge=1, description="answered complaints an agency needs to be ranked")
     sla_escalate_after_hours: float = Field(default=8, ge=0, description="working hours from a breach to escalation")

@@ -57,5 +57,6 @@ class IncomingComplaint:
     latitude: float | None = None
     longitude: float | None = None
     privacy: str = "public"
+    language: str = "id"  # the reporter's language, for the messages CETTAR sends them
     agency_code: str | None = None
     contact: Contact = field(default_factory=Contact)

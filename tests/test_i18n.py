@@ -14,7 +14,7 @@ from types import ModuleType
 import pytest
 
 from cettar import i18n
-from cettar.complaint.models import CATEGORIES, Channel, Priority, Privacy, Status
+from cettar.complaint.models import CATEGORIES, Channel, MessageKind, Priority, Privacy, Status
 from cettar.messages import RUNTIME_KEYS
 from cettar.staff.models import NoticeKind, Role
 
@@ -59,6 +59,7 @@ def test_enum_labels_are_all_named() -> None:
     assert keys("role") == {r.value for r in Role}
     assert keys("notice") == {n.value for n in NoticeKind}
     assert keys("category") == {c or "none" for c in CATEGORIES}
+    assert keys("mail") == {f"{part}.{kind.value}" for kind in MessageKind for part in ("subject", "body")}
 
 
 def test_a_language_falls_back_to_indonesian_and_formats_its_placeholders() -> None:

@@ -89,6 +89,7 @@ class Complaint(SQLModel, table=True):
     latitude: float | None = None
     longitude: float | None = None
     privacy: Privacy = enum_field(Privacy, 12, default=Privacy.PUBLIC)
+    language: str = Field(default="id", max_length=8, sa_column_kwargs={"server_default": "id"})  # the reporter's
     status: Status = enum_field(Status, 20, index=True)
     agency_id: int | None = Field(default=None, foreign_key="agency.id")
     routed_by: RoutedBy | None = enum_field(RoutedBy, 10, nullable=True)
@@ -158,6 +159,47 @@ class RoutingCorrection(SQLModel, table=True):
     previous_agency_code: str | None = Field(default=None, max_length=32)
     actor: str = Field(default="", max_length=120)
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False, index=True))
+
+
+class MessageKind(StrEnum):
+    """The public steps a reporter is told of."""
+
+    RECEIVED = "received"
+    ROUTED = "routed"
+    QUESTION = "question"
+    REPLY = "reply"
+    RESOLVED = "resolved"
+    REOPENED = "reopened"
+    CLOSED = "closed"
+
+
+class Delivery(StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"  # gave up after the last retry
+    SKIPPED = "skipped"  # nothing to send it with (no SMTP server, no address): ``last_error`` says why
+
+
+class ReporterMessage(SQLModel, table=True):
+    """The outbox of what the reporter is told: one row per public event and channel (the unique key
+    is what makes queuing or sending twice harmless), sent by a job after the commit, retried with
+    growing delays."""
+
+    __tablename__ = "reporter_message"
+    __table_args__ = (UniqueConstraint("event_id", "channel"), Index("ix_reporter_message_status_next", "status", "next_attempt_at"))
+
+    id: int | None = Field(default=None, primary_key=True)
+    complaint_id: int = Field(foreign_key="complaint.id", index=True)
+    event_id: int = Field(foreign_key="complaint_event.id")
+    channel: str = Field(max_length=8)  # email, sms
+    kind: MessageKind = enum_field(MessageKind, 12)
+    language: str = Field(max_length=8)
+    status: Delivery = enum_field(Delivery, 8, default=Delivery.PENDING)
+    attempts: int = 0
+    last_error: str = Field(default="", max_length=500)
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    next_attempt_at: datetime | None = timestamp_field()
+    sent_at: datetime | None = timestamp_field()
 
 
 class ComplaintRating(SQLModel, table=True):

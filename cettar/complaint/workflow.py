@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 from cettar.agency.models import Agency
 from cettar.clock import service as clock_service
 from cettar.clock.models import SlaClock
+from cettar.complaint import outbox
 from cettar.complaint.models import ActorType, Complaint, ComplaintEvent, Status
 from cettar.errors import Conflict
 from sla.calendar import WorkingCalendar
@@ -87,8 +88,11 @@ def record_event(
         data=data,
     )
     session.add(event)
-    if to_status is not None and not session.info.get(DEFER_CLOCKS):  # the SLA clocks are read from these events
+    if session.info.get(DEFER_CLOCKS):  # an import of the past: its clocks come at the end, and nobody is told
+        return event
+    if to_status is not None:  # the SLA clocks are read from these events
         refresh_clocks(session, complaint=complaint, now=now)
+    outbox.queue_for(session, complaint, event)  # what the reporter is told, sent after the commit
     return event
 
 

@@ -30,7 +30,8 @@ from ingest.incoming import Contact
 router = APIRouter()
 _SUBMISSION_ID = re.compile(r"^[0-9a-f]{32}$")
 _IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_.:-]{8,128}$")
-FORM_FIELDS = ("text", "title", "region_code", "district_code", "address", "privacy", "name", "phone", "email")
+FORM_FIELDS = ("text", "title", "region_code", "district_code", "address", "privacy", "name", "phone", "email",
+               "language")
 
 
 def _incoming(payload: ComplaintCreate, *, channel: Channel, source: str, external_id: str) -> IncomingComplaint:
@@ -54,6 +55,7 @@ def _incoming(payload: ComplaintCreate, *, channel: Channel, source: str, extern
         privacy=payload.privacy,
         agency_code=payload.agency_code,
         contact=contact,
+        language=payload.language,
     )
 
 
@@ -112,6 +114,7 @@ async def submit_complaint_form(request: Request, session: SessionDep) -> Respon
                 "address": values["address"],
                 "privacy": values["privacy"] or Privacy.PUBLIC.value,
                 "reporter": reporter or None,
+                "language": values["language"] or language,
             }
         )
         submission = values["submission_id"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic_core import PydanticCustomError
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, EmailStr, Field, field_validator
@@ -92,6 +92,7 @@ class ComplaintCreate(BaseModel):
     privacy: Privacy = Privacy.PUBLIC
     agency_code: Annotated[SingleLine, Field(max_length=32)] | None = None
     reporter: ContactIn | None = None
+    language: Literal["id", "en"] = "id"  # the language of the messages the reporter receives
 
     @field_validator("text")
     @classmethod

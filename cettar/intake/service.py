@@ -17,6 +17,7 @@ from cettar.complaint.models import ActorType, Channel, Complaint, Privacy, Repo
 from cettar.complaint.workflow import record_event
 from cettar.db import is_sqlite
 from cettar.errors import FieldError
+from cettar.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from cettar.intake.models import IntakeRecord
 from cettar.queue import INTAKE_QUEUE, enqueue_after_commit
 from cettar.region import service as region_service
@@ -97,6 +98,7 @@ def file_complaint(session: Session, *, incoming: IncomingComplaint, now: dateti
         latitude=incoming.latitude,
         longitude=incoming.longitude,
         privacy=Privacy(incoming.privacy),
+        language=incoming.language if incoming.language in LANGUAGES else DEFAULT_LANGUAGE,
         status=Status.RECEIVED,
         routing_suggestions=suggestions,
         received_at=now,

@@ -6,7 +6,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlmodel import Session, func, select
 
-from cettar.complaint.models import Complaint, ComplaintEvent, Privacy, ReporterContact, Status
+from cettar.complaint import outbox
+from cettar.complaint.models import Complaint, ComplaintEvent, Privacy, ReporterContact, ReporterMessage, Status
 
 from cettar.errors import FieldError
 from cettar.intake import service as intake_service
@@ -45,7 +46,10 @@ def test_filing_stores_everything_in_one_transaction_and_sends_the_job_after_com
     record = session.exec(select(IntakeRecord).where(IntakeRecord.complaint_id == complaint.id)).one()
     assert record.processed_at is None and record.enqueued_at == NOW
     pending = session.info["pending_jobs"]
-    assert [(job.queue, job.func, job.args) for job in pending] == [("intake", intake_service.PROCESS_JOB, (complaint.id,))]
+    receipt = session.exec(select(ReporterMessage).where(ReporterMessage.complaint_id == complaint.id)).one()
+    assert receipt.kind == "received"  # the reporter's receipt is in the outbox of the same transaction
+    assert sorted((job.queue, job.func, job.args) for job in pending) == [
+        ("default", outbox.SEND_JOB, (receipt.id,)), ("intake", intake_service.PROCESS_JOB, (complaint.id,))]
 
 
 def test_a_savepoint_committed_later_does_not_send_the_job_early(committed: str) -> None:
