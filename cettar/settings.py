@@ -39,6 +39,10 @@ class Settings(BaseSettings):
     intake_sweep_interval: int = Field(default=30, description="seconds between sweeps of unprocessed intake")
     sla_sweep_interval: int = Field(default=300, description="seconds between SLA sweeps")
     notify_interval: int = Field(default=60, ge=5, description="seconds between deliveries of due SLA notifications")
+    service_operator: str = Field(default="", description="who runs this deployment, shown on every public page")
+    logo_url: str = Field(default="", description="the operator's logo: a path on this site, e.g. /static/logo.png")
+    privacy_contact: str = Field(default="", description="the data-protection officer's contact, on /privasi")
+    retention_years: int = Field(default=5, ge=1, le=30, description="years complaints and contacts are kept, on /privasi")
     smtp_host: str = Field(default="", description="SMTP server for the reporters' e-mail; empty sends nothing")
     smtp_port: int = Field(default=587, ge=1, le=65535)
     smtp_user: str = ""

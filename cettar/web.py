@@ -51,6 +51,8 @@ def render(request: Request, name: str, context: dict[str, Any] | None = None, s
         "refresh": False,
         "switch_url": _switch_url(request, language),
         "languages": LANGUAGES,
+        "operator": get_settings().service_operator,
+        "logo_url": get_settings().logo_url,
     }
     page.update(context or {})
     response = templates.TemplateResponse(request, name, page, status_code=status_code)

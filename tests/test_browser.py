@@ -86,3 +86,25 @@ def test_a_script_in_a_complaint_shows_as_text_and_runs_nothing(live_server: Liv
     phone.locator("#track-link").click()
     expect(phone.locator("#complaint-text")).to_have_text(f"Jalan rusak {payload}")
     assert phone.title() != "pwned" and dialogs == []
+
+
+def test_the_district_list_follows_the_city_and_the_code_can_be_copied(live_server: LiveServer, phone: Page) -> None:
+    errors: list[str] = []
+    phone.on("pageerror", lambda error: errors.append(str(error)))
+    phone.goto(f"{live_server.base_url}/lapor")
+    surabaya = phone.locator('#district_code optgroup[data-region="3578"]')
+    phone.get_by_label("Kota/kabupaten").select_option("3578")
+    expect(surabaya).not_to_have_attribute("hidden", "")
+    phone.get_by_label("Kecamatan").select_option(label="Kenjeran")
+    other = phone.locator("#region_code option").nth(2).get_attribute("value")
+    assert other and other != "3578"
+    phone.get_by_label("Kota/kabupaten").select_option(other)
+    expect(surabaya).to_have_attribute("hidden", "")  # Surabaya's districts are not offered for another regency
+    assert phone.locator("#district_code").input_value() == ""  # nor kept once the regency changed
+    phone.get_by_label("Kota/kabupaten").select_option("3578")
+    phone.get_by_label("Kecamatan").select_option(label="Kenjeran")
+    phone.get_by_label("Isi pengaduan").fill("Trotoar di Jl. Kenjeran rusak dan membahayakan pejalan kaki.")
+    phone.get_by_role("button", name="Kirim pengaduan").click()
+    expect(phone.locator("#expected")).to_contain_text("paling lambat")
+    expect(phone.get_by_role("button", name="Cetak")).to_be_visible()
+    assert errors == []

@@ -35,13 +35,28 @@ def normalise_tracking_code(value: str) -> str | None:
     return code if _CODE.match(code) else None
 
 
+SECRET_GROUPS = 6  # 24 characters of 32: 120 random bits
+
+
 def new_access_secret() -> str:
-    return secrets.token_urlsafe(16)
+    """Groups of four in the tracking code's alphabet: nothing to confuse when it is copied by hand
+    (no I, L, O, U; lower case, spaces and O for 0 are accepted back)."""
+    return "-".join("".join(secrets.choice(ALPHABET) for _ in range(4)) for _ in range(SECRET_GROUPS))
+
+
+def normalise_secret(value: str) -> str:
+    compact = re.sub(r"[\s-]", "", value.upper()).translate(_CONFUSABLE)
+    return "-".join(compact[i : i + 4] for i in range(0, len(compact), 4))
 
 
 def hash_secret(secret: str) -> str:
-    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+    return hashlib.sha256(normalise_secret(secret).encode("utf-8")).hexdigest()
 
 
 def secret_matches(secret: str, stored_hash: str | None) -> bool:
-    return stored_hash is not None and hmac.compare_digest(hash_secret(secret), stored_hash)
+    """Whether ``secret`` opens the complaint; secrets issued before the grouped alphabet (URL-safe
+    base64, case-sensitive) are compared exactly."""
+    if stored_hash is None:
+        return False
+    legacy = hashlib.sha256(secret.strip().encode("utf-8")).hexdigest()
+    return hmac.compare_digest(hash_secret(secret), stored_hash) or hmac.compare_digest(legacy, stored_hash)

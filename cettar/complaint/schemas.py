@@ -32,6 +32,7 @@ class ComplaintPublic(SQLModel):
     district: RegionPublic | None
     created_at: datetime
     updated_at: datetime
+    due_at: datetime | None = None  # the nearest deadline of the clocks still running
     timeline: list[TimelineEntryPublic]
 
 

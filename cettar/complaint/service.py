@@ -2,17 +2,39 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from sqlmodel import Session, col, select
 
 from cettar.agency.models import Agency, AgencyPublic
 from cettar.complaint import codes
+from cettar.clock import service as clock_service
 from cettar.complaint.models import Complaint, ComplaintEvent, Privacy
+from cettar.complaint.workflow import clock_policy
 from cettar.complaint.schemas import ComplaintPublic, TimelineEntryPublic
 from cettar.errors import NotFound
 from cettar.i18n import translate
 from cettar.region.models import Region, RegionPublic
 
 NOT_FOUND = "no complaint with that tracking code"
+
+
+@dataclass(frozen=True)
+class Expected:
+    routed_by: datetime  # verified and passed to the agency, at the latest
+    answered_by: datetime  # the agency's first answer, at the latest if routing takes all its time
+
+
+def expected_response(session: Session, complaint: Complaint) -> Expected | None:
+    """What the policy in force promises a complaint just filed (SP4N-LAPOR!: 3 working days to
+    verify and pass on, 5 more for the first answer), on the deployment's working calendar."""
+    policy, calendar = clock_policy(session, complaint)
+    routed = clock_service.deadline_from(policy, calendar, clock="verification", started_at=complaint.received_at)
+    if routed is None:
+        return None
+    answered = clock_service.deadline_from(policy, calendar, clock="first_response", started_at=routed)
+    return Expected(routed, answered) if answered is not None else None
 
 
 def get_by_tracking_code(session: Session, *, code: str) -> Complaint | None:
@@ -67,5 +89,6 @@ def public_view(session: Session, *, code: str, secret: str | None, language: st
         district=_region(session, complaint.district_code),
         created_at=complaint.received_at,
         updated_at=complaint.updated_at,
+        due_at=complaint.due_at,
         timeline=timeline,
     )

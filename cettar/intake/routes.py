@@ -11,6 +11,7 @@ from pydantic import ValidationError
 from starlette.responses import Response
 
 from cettar import ratelimit
+from cettar.complaint import service as complaint_service
 from cettar.complaint.models import Channel, Privacy
 from cettar.complaint.schemas import ComplaintFiled
 from cettar.db import SessionDep
@@ -96,6 +97,14 @@ def complaint_form(request: Request, session: SessionDep) -> Response:
     return render(request, "form.html", _form_context(session, defaults, {}))
 
 
+@router.get("/privasi", include_in_schema=False)
+def privacy_notice(request: Request) -> Response:
+    """What is collected, why, who sees it, how long it is kept, and whom to ask (CETTAR_PRIVACY_CONTACT)."""
+    settings = get_settings()
+    return render(request, "privacy.html", {"retention_years": settings.retention_years,
+                                            "privacy_contact": settings.privacy_contact})
+
+
 @router.post("/lapor", include_in_schema=False)
 async def submit_complaint_form(request: Request, session: SessionDep) -> Response:
     form = await request.form()
@@ -130,7 +139,8 @@ async def submit_complaint_form(request: Request, session: SessionDep) -> Respon
         errors = {exc.field or "text": problem_from_field_error(exc, language).message}
     if errors:
         return render(request, "form.html", _form_context(session, values, errors), status_code=422)
-    return render(request, "filed.html", {"filed": _filed(filed)}, status_code=status.HTTP_201_CREATED)
+    expected = complaint_service.expected_response(session, filed.complaint)
+    return render(request, "filed.html", {"filed": _filed(filed), "expected": expected}, status_code=status.HTTP_201_CREATED)
 
 
 @router.post(

@@ -127,3 +127,27 @@ def test_lookup_and_unknown_codes(live_server: LiveServer) -> None:
     assert typed.status_code == 303 and typed.headers["location"] == "/lacak/CTR-0000-1111-2222"
     assert unknown.status_code == 404 and "Tidak ditemukan" in unknown.text
     assert nonsense.status_code == 404
+
+
+def test_the_form_says_who_runs_it_what_happens_to_the_data_and_what_to_expect(
+        committed: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from starlette.testclient import TestClient
+
+    from cettar.main import create_app
+    from cettar.settings import get_settings
+
+    monkeypatch.setenv("CETTAR_SERVICE_OPERATOR", "Dinas Kominfo Provinsi Jawa Timur")
+    monkeypatch.setenv("CETTAR_PRIVACY_CONTACT", "ppid@jatimprov.example, (031) 555-0100")
+    monkeypatch.setenv("CETTAR_RETENTION_YEARS", "7")
+    get_settings.cache_clear()
+    try:
+        with TestClient(create_app()) as client:
+            form = client.get("/lapor").text
+            assert "Dinas Kominfo Provinsi Jawa Timur" in form and 'href="/privasi"' in form
+            notice = client.get("/privasi").text
+            assert "ppid@jatimprov.example" in notice and "7 tahun" in notice
+            filed = client.post("/lapor", data={"text": "Jalan berlubang besar di depan pasar."})
+            assert filed.status_code == 201
+            assert 'id="expected"' in filed.text and "paling lambat" in filed.text and "data-copy" in filed.text
+    finally:
+        get_settings.cache_clear()
