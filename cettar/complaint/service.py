@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlmodel import Session, col, select
 
 from cettar.agency.models import Agency, AgencyPublic
 from cettar.complaint import codes
 from cettar.clock import service as clock_service
-from cettar.complaint.models import Complaint, ComplaintEvent, Privacy
+from cettar.complaint.models import Complaint, ComplaintEvent, Privacy, RoutedBy, Status
 from cettar.complaint.workflow import clock_policy
 from cettar.complaint.schemas import ComplaintPublic, TimelineEntryPublic
 from cettar.errors import NotFound
@@ -53,6 +54,14 @@ def _region(session: Session, code: str | None) -> RegionPublic | None:
     return RegionPublic.model_validate(region, from_attributes=True) if region else None
 
 
+def status_label(language: str, status: Status | str, data: dict[str, Any] | None) -> str:
+    """The status in a citizen's words: "verified by an officer" only when a person did route it
+    (a routing by the model says "passed to the agency"); the triage desk is "waiting for an officer"."""
+    if status == Status.DISPOSITIONED and (data or {}).get("routed_by") == RoutedBy.PERSON.value:
+        return translate(language, "status.dispositioned_by_person")
+    return translate(language, f"status.{status}")
+
+
 def public_view(session: Session, *, code: str, secret: str | None, language: str) -> ComplaintPublic:
     """The citizen's view. An unknown code and a confidential complaint without its secret are
     the same 404, so the answer never tells whether a code exists."""
@@ -69,7 +78,7 @@ def public_view(session: Session, *, code: str, secret: str | None, language: st
         TimelineEntryPublic(
             at=event.occurred_at,
             status=event.to_status,
-            status_label=translate(language, f"status.{event.to_status}") if event.to_status else None,
+            status_label=status_label(language, event.to_status, event.data) if event.to_status else None,
             by=event.actor_type,
             message=event.public_message,
         )
@@ -79,7 +88,9 @@ def public_view(session: Session, *, code: str, secret: str | None, language: st
     return ComplaintPublic(
         tracking_code=complaint.tracking_code,
         status=complaint.status,
-        status_label=translate(language, f"status.{complaint.status}"),
+        status_label=(translate(language, "status.dispositioned_by_person")
+                      if complaint.status == Status.DISPOSITIONED and complaint.routed_by == RoutedBy.PERSON
+                      else translate(language, f"status.{complaint.status}")),
         title=complaint.title,
         text=complaint.text,
         privacy=complaint.privacy,

@@ -125,3 +125,18 @@ def test_the_tracking_page_forms_and_a_confidential_complaint(live_server: LiveS
         queued = session.exec(select(Notification).where(Notification.complaint_id == confidential_id,
                                                          Notification.kind == "citizen_message")).all()
     assert len(queued) == 1
+
+
+def test_verified_by_an_officer_is_said_only_when_a_person_routed_it(live_server: LiveServer,
+                                                                     accounts: dict[Role, Account]) -> None:
+    by_model, at_desk = file("DISHUB"), file(None)
+    with live_server.client() as public:
+        assert public.get(f"/api/v1/complaints/{by_model}").json()["status_label"] == "Diteruskan ke perangkat daerah"
+        assert public.get(f"/api/v1/complaints/{at_desk}").json()["status_label"] == "Menunggu verifikasi petugas"
+    with live_server.client() as desk:
+        sign_in_fully(desk, accounts[Role.TRIAGE])
+        assert act(desk, at_desk, "route", agency_code="DLH").status_code == 303
+    with live_server.client() as public:
+        view = public.get(f"/api/v1/complaints/{at_desk}").json()
+    assert view["status_label"] == "Diverifikasi petugas dan diteruskan ke perangkat daerah"
+    assert view["timeline"][-1]["status_label"] == view["status_label"]
