@@ -111,10 +111,6 @@ def _check(actor: Actor, complaint: Complaint, action: str) -> None:
 
 # --- the actions ------------------------------------------------------------------------------------
 
-def _text(value: str, field: str) -> str:
-    return checked_text(value, field=field)
-
-
 def _start_work(session: Session, actor: Actor, complaint: Complaint, now: datetime) -> None:
     if complaint.status in (S.DISPOSITIONED, S.REOPENED):
         transition(session, complaint, S.IN_PROGRESS, actor_type=ActorType.STAFF, actor=actor.label, now=now)
@@ -162,7 +158,7 @@ def reply(session: Session, actor: Actor, complaint: Complaint, *, message: str,
     _check(actor, complaint, "reply")
     if not message.strip() and template:
         message = replies.template_text(template, language)
-    message = _text(message, "message")
+    message = checked_text(message, field="message")
     _start_work(session, actor, complaint, now)
     if complaint.status != S.RESPONDED and can_transition(complaint.status, S.RESPONDED):
         transition(session, complaint, S.RESPONDED, actor_type=ActorType.STAFF, actor=actor.label, now=now,
@@ -176,14 +172,14 @@ def reply(session: Session, actor: Actor, complaint: Complaint, *, message: str,
 def note(session: Session, actor: Actor, complaint: Complaint, *, text: str, now: datetime) -> None:
     _check(actor, complaint, "note")
     record_event(session, complaint, kind="note", actor_type=ActorType.STAFF, actor=actor.label, now=now,
-                 internal_note=_text(text, "text"))
+                 internal_note=checked_text(text, field="text"))
     _touch(session, complaint, now)
 
 
 def ask_citizen(session: Session, actor: Actor, complaint: Complaint, *, question: str, now: datetime) -> None:
     """Ask the citizen for information: the SLA clocks pause until they answer."""
     _check(actor, complaint, "ask")
-    question = _text(question, "question")
+    question = checked_text(question, field="question")
     _start_work(session, actor, complaint, now)
     transition(session, complaint, S.WAITING_CITIZEN, actor_type=ActorType.STAFF, actor=actor.label, now=now,
                public_message=question)
@@ -191,7 +187,7 @@ def ask_citizen(session: Session, actor: Actor, complaint: Complaint, *, questio
 
 def resolve(session: Session, actor: Actor, complaint: Complaint, *, message: str, now: datetime) -> None:
     _check(actor, complaint, "resolve")
-    message = _text(message, "message")
+    message = checked_text(message, field="message")
     _start_work(session, actor, complaint, now)
     transition(session, complaint, S.RESOLVED, actor_type=ActorType.STAFF, actor=actor.label, now=now,
                public_message=message)
@@ -200,12 +196,13 @@ def resolve(session: Session, actor: Actor, complaint: Complaint, *, message: st
 def reopen(session: Session, actor: Actor, complaint: Complaint, *, reason: str, now: datetime) -> None:
     _check(actor, complaint, "reopen")
     transition(session, complaint, S.REOPENED, actor_type=ActorType.STAFF, actor=actor.label, now=now,
-               internal_note=_text(reason, "reason"))
+               internal_note=checked_text(reason, field="reason"))
 
 
 def transfer(session: Session, actor: Actor, complaint: Complaint, *, agency_code: str, reason: str, now: datetime) -> None:
     _check(actor, complaint, "transfer")
-    routing.transfer(session, complaint=complaint, agency_code=agency_code, reason=_text(reason, "reason"),
+    routing.transfer(session, complaint=complaint, agency_code=agency_code,
+                     reason=checked_text(reason, field="reason"),
                      actor=actor.label, now=now)
     complaint.assignee_id = None
     session.add(complaint)
@@ -213,7 +210,8 @@ def transfer(session: Session, actor: Actor, complaint: Complaint, *, agency_cod
 
 def not_our_authority(session: Session, actor: Actor, complaint: Complaint, *, reason: str, now: datetime) -> None:
     _check(actor, complaint, "not-ours")
-    routing.not_our_authority(session, complaint=complaint, reason=_text(reason, "reason"), actor=actor.label, now=now)
+    routing.not_our_authority(session, complaint=complaint, reason=checked_text(reason, field="reason"),
+                              actor=actor.label, now=now)
     complaint.assignee_id = None
     session.add(complaint)
 

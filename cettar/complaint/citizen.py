@@ -18,32 +18,16 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from cettar.calendar import deployment_calendar
-from cettar.complaint import codes
+from cettar.complaint import service as complaint_service
 from cettar.complaint.models import ActorType, Complaint, ComplaintRating, Status
 from cettar.complaint.workflow import agency_code, record_event, transition
-from cettar.errors import Conflict, FieldError, NotFound
+from cettar.errors import Conflict, FieldError
 from cettar.staff.models import NoticeKind, Notification, Recipient, RecipientKind
 from cettar.validation import checked_text
 from sla.duration import Duration, Unit
 
 CONTEST_WITHIN = Duration(10, Unit.WORKING_DAYS)  # SP4N-LAPOR!: the reporter may object for 10 working days
 S = Status
-
-
-def reporters_complaint(session: Session, *, code: str, secret: str | None) -> Complaint:
-    """The complaint this code (and, for a confidential one, this secret) opens; the same 404 for
-    an unknown code and a wrong secret, as on the tracking page."""
-    normalised = codes.normalise_tracking_code(code)
-    complaint = session.exec(select(Complaint).where(Complaint.tracking_code == normalised)).first() if normalised else None
-    if complaint is None:
-        raise NotFound("no complaint with that tracking code", key="no_complaint")
-    if complaint.access_secret_hash and not codes.secret_matches(secret or "", complaint.access_secret_hash):
-        raise NotFound("no complaint with that tracking code", key="no_complaint")
-    return complaint
-
-
-def _text(value: str, field: str) -> str:
-    return checked_text(value, field=field)
 
 
 def _tell_the_agency(session: Session, complaint: Complaint, now: datetime) -> None:
@@ -81,8 +65,8 @@ def available(session: Session, complaint: Complaint, *, now: datetime) -> froze
 
 def add_message(session: Session, *, code: str, secret: str | None, text: str, now: datetime) -> Complaint:
     """Answer the officer's question (back to the agency, clocks running again) or add information."""
-    complaint = reporters_complaint(session, code=code, secret=secret)
-    text = _text(text, "text")
+    complaint = complaint_service.opened(session, code=code, secret=secret)
+    text = checked_text(text, field="text")
     if complaint.status in (S.CLOSED, S.REJECTED):
         raise Conflict("this complaint is closed; file a new one, or contest the resolution", key="citizen_closed")
     if complaint.status == S.WAITING_CITIZEN:
@@ -99,7 +83,7 @@ def add_message(session: Session, *, code: str, secret: str | None, text: str, n
 
 def confirm(session: Session, *, code: str, secret: str | None, now: datetime) -> Complaint:
     """The reporter agrees the complaint is settled: it closes."""
-    complaint = reporters_complaint(session, code=code, secret=secret)
+    complaint = complaint_service.opened(session, code=code, secret=secret)
     if complaint.status not in (S.RESOLVED, S.RESPONDED):
         raise Conflict("only an answered or resolved complaint can be confirmed", key="citizen_cannot_confirm")
     transition(session, complaint, S.CLOSED, actor_type=ActorType.CITIZEN, actor="reporter", now=now,
@@ -114,8 +98,8 @@ def contest_deadline(complaint: Complaint, calendar_code: str | None) -> datetim
 
 def contest(session: Session, *, code: str, secret: str | None, reason: str, now: datetime) -> Complaint:
     """The reporter objects to the resolution: within ten working days it reopens with the reason."""
-    complaint = reporters_complaint(session, code=code, secret=secret)
-    reason = _text(reason, "reason")
+    complaint = complaint_service.opened(session, code=code, secret=secret)
+    reason = checked_text(reason, field="reason")
     if complaint.status not in (S.RESOLVED, S.CLOSED) or complaint.duplicate_of_id is not None:
         raise Conflict("only a resolved or closed complaint can be contested", key="citizen_cannot_contest")
     deadline = contest_deadline(complaint, agency_code(session, complaint))
@@ -130,15 +114,13 @@ def contest(session: Session, *, code: str, secret: str | None, reason: str, now
 
 def rate(session: Session, *, code: str, secret: str | None, score: int, comment: str, now: datetime) -> ComplaintRating:
     """Once per complaint, after it is resolved or closed: 1 (bad) … 5 (good), with an optional comment."""
-    complaint = reporters_complaint(session, code=code, secret=secret)
+    complaint = complaint_service.opened(session, code=code, secret=secret)
     assert complaint.id is not None
     if complaint.status not in (S.RESOLVED, S.CLOSED) or complaint.duplicate_of_id is not None:
         raise Conflict("a complaint is rated once it is resolved", key="citizen_cannot_rate")
     if not 1 <= score <= 5:
         raise FieldError("a score from 1 to 5", field="score", key="score")
-    comment = _text(comment, "comment") if comment.strip() else ""
-    if session.exec(select(ComplaintRating).where(ComplaintRating.complaint_id == complaint.id)).first() is not None:
-        raise Conflict("this complaint has been rated already", key="citizen_rated")
+    comment = checked_text(comment, field="comment") if comment.strip() else ""
     rating = ComplaintRating(complaint_id=complaint.id, score=score, comment=comment, created_at=now)
     try:
         with session.begin_nested():  # two ratings at once: the unique key keeps the first

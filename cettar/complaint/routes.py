@@ -46,21 +46,17 @@ def _page(request: Request, session: SessionDep, code: str, secret: str | None, 
     if complaint is not None and complaint_service.needs_secret(complaint) and not secret:
         return render(request, "secret.html", {"code": complaint.tracking_code, "wrong": False})
     try:
-        view = complaint_service.public_view(session, code=code, secret=secret, language=language_of(request))
+        complaint = complaint_service.opened(session, code=code, secret=secret)
     except NotFound:
         if complaint is not None and secret:
             return render(request, "secret.html", {"code": complaint.tracking_code, "wrong": True}, status_code=404)
         raise
+    view = complaint_service.view_of(session, complaint, language=language_of(request))
     # refresh while routing is under way; not for a confidential view, which a reload would lose
     refresh = view.status == Status.RECEIVED and secret is None
     return render(request, "track.html", {"c": view, "refresh": refresh, "secret": secret or "",
-                                          "can": citizen_actions(session, code, secret), "notice": notice,
+                                          "can": citizen.available(session, complaint, now=utcnow()), "notice": notice,
                                           "error": error}, status_code=status_code)
-
-
-def citizen_actions(session: SessionDep, code: str, secret: str | None) -> frozenset[str]:
-    complaint = citizen.reporters_complaint(session, code=code, secret=secret)
-    return citizen.available(session, complaint, now=utcnow())
 
 
 @router.get("/lacak/{code}", include_in_schema=False)

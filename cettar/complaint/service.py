@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -54,20 +53,31 @@ def _region(session: Session, code: str | None) -> RegionPublic | None:
     return RegionPublic.model_validate(region, from_attributes=True) if region else None
 
 
-def status_label(language: str, status: Status | str, data: dict[str, Any] | None) -> str:
+def status_label(language: str, status: Status | str, routed_by: str | None) -> str:
     """The status in a citizen's words: "verified by an officer" only when a person did route it
     (a routing by the model says "passed to the agency"); the triage desk is "waiting for an officer"."""
-    if status == Status.DISPOSITIONED and (data or {}).get("routed_by") == RoutedBy.PERSON.value:
+    if status == Status.DISPOSITIONED and routed_by == RoutedBy.PERSON.value:
         return translate(language, "status.dispositioned_by_person")
     return translate(language, f"status.{status}")
 
 
-def public_view(session: Session, *, code: str, secret: str | None, language: str) -> ComplaintPublic:
-    """The citizen's view. An unknown code and a confidential complaint without its secret are
-    the same 404, so the answer never tells whether a code exists."""
+def opened(session: Session, *, code: str, secret: str | None) -> Complaint:
+    """The complaint this code (and, for a confidential one, this secret) opens for its reporter. An
+    unknown code and a confidential complaint without its secret are the same 404, so the answer
+    never tells whether a code exists."""
     complaint = get_by_tracking_code(session, code=code)
     if complaint is None or (needs_secret(complaint) and not codes.secret_matches(secret or "", complaint.access_secret_hash)):
         raise NotFound(NOT_FOUND)
+    return complaint
+
+
+def public_view(session: Session, *, code: str, secret: str | None, language: str) -> ComplaintPublic:
+    """The citizen's view of the complaint this code (and secret) opens."""
+    return view_of(session, opened(session, code=code, secret=secret), language=language)
+
+
+def view_of(session: Session, complaint: Complaint, *, language: str) -> ComplaintPublic:
+    """The citizen's view of a complaint already opened: no contact, no internal notes."""
     agency = session.get(Agency, complaint.agency_id) if complaint.agency_id else None
     events = session.exec(
         select(ComplaintEvent)
@@ -78,7 +88,8 @@ def public_view(session: Session, *, code: str, secret: str | None, language: st
         TimelineEntryPublic(
             at=event.occurred_at,
             status=event.to_status,
-            status_label=status_label(language, event.to_status, event.data) if event.to_status else None,
+            status_label=status_label(language, event.to_status, (event.data or {}).get("routed_by"))
+            if event.to_status else None,
             by=event.actor_type,
             message=event.public_message,
         )
@@ -88,9 +99,7 @@ def public_view(session: Session, *, code: str, secret: str | None, language: st
     return ComplaintPublic(
         tracking_code=complaint.tracking_code,
         status=complaint.status,
-        status_label=(translate(language, "status.dispositioned_by_person")
-                      if complaint.status == Status.DISPOSITIONED and complaint.routed_by == RoutedBy.PERSON
-                      else translate(language, f"status.{complaint.status}")),
+        status_label=status_label(language, complaint.status, complaint.routed_by),
         title=complaint.title,
         text=complaint.text,
         privacy=complaint.privacy,
