@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from urllib.parse import quote
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from cettar import __version__
 from cettar.agency import service as agency_service
 from cettar.agency.models import AgencyPublic
+from cettar.complaint import photos
 from cettar.complaint.routes import router as complaint_router
 from cettar.dashboard.routes import api as metrics_api
 from cettar.dashboard.routes import router as dashboard_router
@@ -44,6 +46,9 @@ from cettar.web import render
 log = logging.getLogger(__name__)
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 MAX_BODY_BYTES = 64 * 1024
+# a multipart body to the photo uploads may carry three 5 MB photos beside the form's fields
+UPLOAD_PATHS = re.compile(r"^/(lapor|lacak/[^/]+/foto|api/v1/complaints/[^/]+/photos)$")
+MAX_UPLOAD_BYTES = photos.MAX_PHOTOS * photos.MAX_PHOTO_BYTES + MAX_BODY_BYTES
 
 SECURITY_HEADERS = [
     (b"content-security-policy",
@@ -78,13 +83,20 @@ NUL_MARKERS = (b"\x00", b"%00", b"\\u0000")
 SCANNED_BODIES = (b"application/x-www-form-urlencoded", b"application/json")
 
 
-def _too_large() -> JSONResponse:
-    return JSONResponse({"error": "too_large", "message": f"the body is over {MAX_BODY_BYTES} bytes"}, 413,
+def _too_large(limit: int) -> JSONResponse:
+    return JSONResponse({"error": "too_large", "message": f"the body is over {limit} bytes"}, 413,
                         headers={"connection": "close"})
 
 
+def body_limit(scope: Scope, content_type: bytes) -> int:
+    """The largest body a request may send: bigger only for multipart posts to the photo uploads."""
+    if content_type == b"multipart/form-data" and scope.get("method") == "POST" and UPLOAD_PATHS.match(scope["path"]):
+        return MAX_UPLOAD_BYTES
+    return MAX_BODY_BYTES
+
+
 class BodyLimitAndHeaders:
-    """Refuses bodies over MAX_BODY_BYTES before the app reads them, and adds security headers."""
+    """Refuses bodies over their limit (``body_limit``) before the app reads them, and adds security headers."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -97,15 +109,17 @@ class BodyLimitAndHeaders:
             await self.app(scope, receive, send)
             return
         headers = dict(scope.get("headers") or [])
+        content_type = headers.get(b"content-type", b"").split(b";")[0].strip().lower()
+        limit = body_limit(scope, content_type)
         length = headers.get(b"content-length")
-        if length is not None and length.isdigit() and int(length) > MAX_BODY_BYTES:
-            await _too_large()(scope, receive, send)
+        if length is not None and length.isdigit() and int(length) > limit:
+            await _too_large(limit)(scope, receive, send)
             return
         query = scope.get("query_string", b"").lower()
         if any(marker in query for marker in NUL_MARKERS):
             await _nul_refused()(scope, receive, send)
             return
-        scan = headers.get(b"content-type", b"").split(b";")[0].strip().lower() in SCANNED_BODIES
+        scan = content_type in SCANNED_BODIES
         tail = b""
         received = 0
         refused = False
@@ -127,7 +141,7 @@ class BodyLimitAndHeaders:
             if message["type"] == "http.request" and not refused:
                 chunk = message.get("body", b"")
                 received += len(chunk)
-                answer = _too_large() if received > MAX_BODY_BYTES else None
+                answer = _too_large(limit) if received > limit else None
                 if scan and answer is None:
                     window = tail + chunk.lower()
                     if any(marker in window for marker in NUL_MARKERS):

@@ -43,6 +43,8 @@ RUNTIME_KEYS = {
         N_("error.citizen_cannot_confirm"), N_("error.citizen_cannot_contest"), N_("error.citizen_cannot_rate"), N_("error.citizen_closed"),
         N_("error.citizen_contest_late"), N_("error.citizen_rated"), N_("error.score"),
         N_("error.privacy_raise_only"),
+        N_("error.photo_empty"), N_("error.photo_missing"), N_("error.photo_not_image"), N_("error.photo_too_big"),
+        N_("error.photo_too_many"),
     ),
     # the kind of a complaint event (the timeline)
     "event": (
@@ -50,7 +52,7 @@ RUNTIME_KEYS = {
         N_("event.sla_breach"), N_("event.sla_escalation"), N_("event.sla_warning"), N_("event.source_reply"),
         N_("event.status"), N_("event.x_reply"),
         N_("event.citizen_message"), N_("event.rating"),
-        N_("event.privacy"),
+        N_("event.privacy"), N_("event.photo_added"),
     ),
     # sources.models.Health
     "health": (
@@ -99,6 +101,7 @@ RUNTIME_KEYS = {
     # the tracking page: what a follow-up did (?selesai=<action>), and the words of each score
     "track": (
         N_("track.done.message"), N_("track.done.confirm"), N_("track.done.contest"), N_("track.done.rating"),
+        N_("track.done.photos"),
         N_("track.rating.1"), N_("track.rating.2"), N_("track.rating.3"), N_("track.rating.4"), N_("track.rating.5"),
     ),
 }

@@ -49,6 +49,8 @@ class Settings(BaseSettings):
     smtp_password: str = ""
     smtp_tls: Literal["none", "starttls", "tls"] = "starttls"
     mail_from: str = Field(default="CETTAR <no-reply@localhost>", description="the From of the reporters' e-mail")
+    storage: str = Field(default="", description="where photos are kept: empty means <data dir>/files, or "
+                         "'package.module:attribute' naming a store with put/get/delete (object storage)")
     sms_gateway: str = Field(default="", description="'log', or 'package.module:attribute' naming an SMS/WhatsApp gateway")
     rollup_interval: int = Field(default=30, ge=5, description="seconds between refreshes of the metrics roll-up")
     dashboard_min_sample: int = Field(default=10, ge=1, description="answered complaints an agency needs to be ranked")

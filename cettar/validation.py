@@ -54,7 +54,7 @@ def problems_from_pydantic(errors: Sequence[Any], language: str) -> list[FieldPr
 
 
 def problem_from_field_error(error: FieldError, language: str) -> FieldProblem:
-    return FieldProblem(field=error.field or "body", code=error.key, message=translate(language, f"error.{error.key}"))
+    return FieldProblem(field=error.field or "body", code=error.key, message=translate(language, f"error.{error.key}", **error.values))
 
 
 def message_of(error: DomainError, language: str) -> str:

@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 
 from fastapi import Path as PathParam
 from fastapi.templating import Jinja2Templates
+from starlette.datastructures import FormData, UploadFile
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -59,3 +60,13 @@ def render(request: Request, name: str, context: dict[str, Any] | None = None, s
     if request.query_params.get("lang") in LANGUAGES:
         response.set_cookie("lang", language, max_age=365 * 86400, samesite="lax", httponly=True)
     return response
+
+
+def form_text(form: FormData, name: str) -> str:
+    value = form.get(name)
+    return value if isinstance(value, str) else ""  # a file sent under a text field's name is no text
+
+
+async def form_files(form: FormData, name: str) -> list[tuple[str, bytes]]:
+    """The files of a multipart form's field, as (file name, bytes)."""
+    return [(item.filename or "", await item.read()) for item in form.getlist(name) if isinstance(item, UploadFile)]

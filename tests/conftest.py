@@ -33,7 +33,7 @@ from cettar.embedded_redis import EmbeddedRedis
 from cettar.migrate import upgrade
 from cettar.settings import get_settings
 
-COMPLAINT_TABLES = ("reporter_message", "complaint_rating", "staff_notice", "source_item", "district_running", "agency_running", "agency_day", "notification", "sla_clock", "routing_correction", "reporter_contact", "intake_record", "complaint_event", "complaint")
+COMPLAINT_TABLES = ("complaint_photo", "reporter_message", "complaint_rating", "staff_notice", "source_item", "district_running", "agency_running", "agency_day", "notification", "sla_clock", "routing_correction", "reporter_contact", "intake_record", "complaint_event", "complaint")
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "surabaya_complaints_2022_2023q1.csv"
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("CETTAR_TEST_DATABASE_URL") else [])
 

@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
@@ -108,3 +109,32 @@ def test_the_district_list_follows_the_city_and_the_code_can_be_copied(live_serv
     expect(phone.locator("#expected")).to_contain_text("paling lambat")
     expect(phone.get_by_role("button", name="Cetak")).to_be_visible()
     assert errors == []
+
+
+def test_a_citizen_attaches_photos_on_the_form_and_adds_one_on_the_tracking_page(
+    live_server: LiveServer, phone: Page, tmp_path: Path
+) -> None:
+    from tests.complaint.test_photos import camera_jpeg
+
+    first, second, third = (tmp_path / "kamera1.jpg", tmp_path / "kamera2.jpg", tmp_path / "catatan.txt")
+    first.write_bytes(camera_jpeg(1200, 900, colour=(200, 30, 30)))
+    second.write_bytes(camera_jpeg(900, 1200, colour=(30, 30, 200)))
+    third.write_bytes(b"bukan gambar")
+    phone.goto(f"{live_server.base_url}/lapor")
+    phone.get_by_label("Isi pengaduan").fill("Jembatan kayu di kampung retak, anak-anak lewat setiap pagi.")
+    phone.get_by_label("Foto (tidak wajib)").set_input_files([str(third)])
+    phone.get_by_role("button", name="Kirim pengaduan").click()
+    expect(phone.locator("#photos-error")).to_contain_text("bukan gambar")  # named next to the field
+    expect(phone.get_by_label("Isi pengaduan")).to_have_value("Jembatan kayu di kampung retak, anak-anak lewat setiap pagi.")
+    phone.get_by_label("Foto (tidak wajib)").set_input_files([str(first)])
+    phone.get_by_role("button", name="Kirim pengaduan").click()
+    phone.locator("#track-link").click()
+    expect(phone.locator("#photos img")).to_have_count(1)
+    phone.get_by_label("Tambahkan foto").set_input_files([str(second)])
+    phone.get_by_role("button", name="Kirim foto").click()
+    expect(phone.locator("#done")).to_have_text("Foto Anda sudah dilampirkan.")
+    expect(phone.locator("#photos img")).to_have_count(2)
+    loaded = phone.evaluate("Array.from(document.querySelectorAll('#photos img')).map(i => [i.naturalWidth, i.naturalHeight])")
+    assert sorted(loaded) == [[240, 320], [320, 240]]  # the thumbnails, each the right way up
+    width = phone.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the page is wider than the phone ({width}px)"

@@ -1,6 +1,7 @@
 """No public surface carries contact data, and none carries anything of a confidential complaint:
-three privacy levels × the tracking page, the public API, the transparency page and its API, and the
-dashboard's exports (what a staff member could forward)."""
+three privacy levels × the tracking page, the public API, the transparency page and its API, the
+dashboard's exports (what a staff member could forward) and the reporter's photo. The reply on X is
+the same matrix's last surface, in ``tests/ingest/test_x.py`` beside the local X API it needs."""
 
 from __future__ import annotations
 
@@ -8,12 +9,14 @@ from dataclasses import replace
 
 import pytest
 
+from cettar.complaint import photos
 from cettar.complaint.models import Privacy
 from cettar.db import session_scope
 from cettar.intake import service as intake_service
 from cettar.metrics import jobs as metrics_jobs
 from cettar.staff.models import Role
 from cettar.types import utcnow
+from tests.complaint.test_photos import camera_jpeg
 from tests.conftest import LiveServer
 from tests.intake.test_service import STREET_LIGHT
 from tests.staff.conftest import Account, accounts, sign_in_fully  # noqa: F401  (accounts: the fixture)
@@ -33,6 +36,8 @@ def test_public_surfaces_carry_no_contact_and_nothing_confidential(live_server: 
         assert filed.complaint.id is not None
         intake_service.process(session, complaint_id=filed.complaint.id, router=FixedRouter("DISHUB"), now=utcnow())
         code = filed.complaint.tracking_code
+        photo = photos.attach(session, filed.complaint, [photos.prepare(photos.Upload("rumah.jpg", camera_jpeg()))],
+                              now=utcnow())[0].id
     with live_server.client() as officer:
         sign_in_fully(officer, accounts[Role.OFFICER])
         act(officer, code, "reply", message="Petugas kami menuju gang Dahlia.")
@@ -45,6 +50,7 @@ def test_public_surfaces_carry_no_contact_and_nothing_confidential(live_server: 
             "transparency page": public.get("/transparansi"),
             "transparency API": public.get("/api/v1/public/metrics"),
             "league export": governor.get("/staf/dasbor/ekspor/liga.csv"),
+            "photo": public.get(f"/foto/{code}/{photo}"),
         }
     for name, answer in surfaces.items():
         for value in CONTACT:
@@ -55,4 +61,9 @@ def test_public_surfaces_carry_no_contact_and_nothing_confidential(live_server: 
         assert surfaces["public API"].status_code == 404  # without the secret it does not exist
     else:
         assert all(answer.status_code == 200 and TEXT in answer.text for answer in tracked)
+    shown = surfaces["photo"]
+    if privacy == Privacy.PUBLIC:
+        assert shown.status_code == 200 and b"PhoneMaker" not in shown.content and b"Exif" not in shown.content
+    else:
+        assert shown.status_code == 404  # the officers see it; the public does not
     assert TEXT not in surfaces["transparency page"].text and TEXT not in surfaces["league export"].text

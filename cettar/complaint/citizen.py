@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from cettar.calendar import deployment_calendar
+from cettar.complaint import photos
 from cettar.complaint import service as complaint_service
 from cettar.complaint.models import ActorType, Complaint, ComplaintRating, Status
 from cettar.complaint.workflow import agency_code, record_event, transition
@@ -52,6 +53,8 @@ def available(session: Session, complaint: Complaint, *, now: datetime) -> froze
     offered = set()
     if complaint.status not in (S.CLOSED, S.REJECTED):
         offered.add("message")
+        if photos.count_of(session, complaint) < photos.MAX_PHOTOS:
+            offered.add("photos")
     if complaint.status in (S.RESOLVED, S.RESPONDED):
         offered.add("confirm")
     if complaint.status in (S.RESOLVED, S.CLOSED) and complaint.duplicate_of_id is None:

@@ -212,3 +212,21 @@ class ComplaintRating(SQLModel, table=True):
     score: int  # 1 (bad) … 5 (good)
     comment: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False, index=True))
+
+
+class ComplaintPhoto(SQLModel, table=True):
+    """A photo the reporter attached: re-encoded without EXIF or GPS, kept in ``cettar.storage``
+    under ``key`` with a thumbnail under ``thumb_key``. The same picture twice is one row."""
+
+    __tablename__ = "complaint_photo"
+    __table_args__ = (UniqueConstraint("complaint_id", "sha256"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    complaint_id: int = Field(foreign_key="complaint.id", index=True)
+    key: str = Field(max_length=200)
+    thumb_key: str = Field(max_length=200)
+    sha256: str = Field(max_length=64)  # of the bytes as uploaded: a retried upload is recognised
+    width: int
+    height: int
+    size_bytes: int  # of the stored (re-encoded) image
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Header, Request
+from fastapi import APIRouter, File, Form, Header, Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
 from cettar import ratelimit
-from cettar.complaint import citizen, codes
+from cettar.complaint import citizen, codes, photos
 from cettar.complaint import service as complaint_service
 from cettar.complaint.models import Status
 from cettar.complaint.schemas import CitizenContest, CitizenMessage, CitizenRating, ComplaintPublic
@@ -19,7 +20,7 @@ from cettar.errors import Conflict, FieldError, NotFound
 from cettar.i18n import language_of
 from cettar.types import utcnow
 from cettar.validation import message_of
-from cettar.web import render
+from cettar.web import form_files, render
 
 router = APIRouter()
 
@@ -56,7 +57,8 @@ def _page(request: Request, session: SessionDep, code: str, secret: str | None, 
     refresh = view.status == Status.RECEIVED and secret is None
     return render(request, "track.html", {"c": view, "refresh": refresh, "secret": secret or "",
                                           "can": citizen.available(session, complaint, now=utcnow()), "notice": notice,
-                                          "error": error}, status_code=status_code)
+                                          "error": error, "max_photos": photos.MAX_PHOTOS,
+                                          "max_photo_mb": photos.MAX_PHOTO_BYTES // (1024 * 1024)}, status_code=status_code)
 
 
 @router.get("/lacak/{code}", include_in_schema=False)
@@ -141,7 +143,39 @@ def post_rating(request: Request, code: str, body: CitizenRating, session: Sessi
     return _view(request, session, code, x_tracking_secret)
 
 
-PAGE_ACTIONS = {"pesan": "message", "konfirmasi": "confirm", "sanggah": "contest", "nilai": "rating"}
+@router.post("/api/v1/complaints/{code}/photos", response_model=ComplaintPublic, tags=["complaints"],
+             responses={**FOLLOW_UP, 413: {"description": "The body is over 15 MB"}})
+def post_photos(
+    request: Request,
+    code: str,
+    session: SessionDep,
+    uploaded: Annotated[list[UploadFile], File(alias="photos", description="1 to 3 JPEG, PNG, WebP or GIF pictures, 5 MB each")],
+    x_tracking_secret: Secret = None,
+) -> ComplaintPublic:
+    """Attach photos (``multipart/form-data``, field ``photos``, repeatable) while the complaint is open:
+    at most 3 per complaint, each checked by decoding, stripped of EXIF/GPS and re-encoded. The same
+    picture sent twice is kept once. The public sees them only on a public complaint (``photos``);
+    ``photo_count`` counts them all."""
+    _limit_follow_up(request)
+    complaint = complaint_service.opened(session, code=code, secret=x_tracking_secret)
+    uploads = [photos.Upload(f.filename or "", f.file.read(photos.MAX_PHOTO_BYTES + 1)) for f in uploaded]
+    photos.add_by_reporter(session, complaint, uploads, now=utcnow())
+    return _view(request, session, code, x_tracking_secret)
+
+
+@router.get("/foto/{code}/{photo_id}", include_in_schema=False)
+def public_photo(request: Request, code: str, photo_id: int, session: SessionDep, kecil: bool = False) -> Response:
+    """A public complaint's photo (``?kecil=1``: its thumbnail); any other is not found."""
+    _limit_lookups(request)
+    complaint = complaint_service.get_by_tracking_code(session, code=code)
+    photo = photos.public_photo(session, complaint, photo_id) if complaint is not None else None
+    if photo is None:
+        raise NotFound("no such photo")
+    return Response(photos.read(photo, thumbnail=kecil), media_type="image/jpeg",
+                    headers={"cache-control": "public, max-age=300"})
+
+
+PAGE_ACTIONS = {"pesan": "message", "konfirmasi": "confirm", "sanggah": "contest", "nilai": "rating", "foto": "photos"}
 
 
 @router.post("/lacak/{code}/{action}", include_in_schema=False)
@@ -150,11 +184,16 @@ async def track_page_action(request: Request, code: str, action: str, session: S
     if action not in PAGE_ACTIONS:
         raise NotFound(f"no action {action!r}")
     _limit_follow_up(request)
-    form = {k: str(v) for k, v in (await request.form()).items()}
+    data = await request.form(max_files=photos.MAX_PHOTOS + 7)
+    form = {k: v for k, v in data.items() if isinstance(v, str)}
     secret = form.get("secret", "").strip() or None
     now = utcnow()
     try:
-        if action == "pesan":
+        if action == "foto":
+            uploads = [photos.Upload(name, content) for name, content in await form_files(data, "photos")]
+            complaint = complaint_service.opened(session, code=code, secret=secret)
+            await run_in_threadpool(photos.add_by_reporter, session, complaint, uploads, now=now)
+        elif action == "pesan":
             citizen.add_message(session, code=code, secret=secret, text=form.get("text", ""), now=now)
         elif action == "konfirmasi":
             citizen.confirm(session, code=code, secret=secret, now=now)

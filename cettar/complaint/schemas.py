@@ -19,6 +19,13 @@ class TimelineEntryPublic(SQLModel):
     message: str | None
 
 
+class PhotoPublic(SQLModel):
+    url: str
+    thumbnail_url: str
+    width: int
+    height: int
+
+
 class ComplaintPublic(SQLModel):
     tracking_code: str
     status: str
@@ -34,6 +41,8 @@ class ComplaintPublic(SQLModel):
     updated_at: datetime
     due_at: datetime | None = None  # the nearest deadline of the clocks still running
     timeline: list[TimelineEntryPublic]
+    photo_count: int = 0  # how many the reporter attached; staff see them all
+    photos: list[PhotoPublic] = []  # shown only when the complaint is public
 
 
 class ComplaintFiled(SQLModel):

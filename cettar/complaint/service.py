@@ -10,9 +10,9 @@ from sqlmodel import Session, col, select
 from cettar.agency.models import Agency, AgencyPublic
 from cettar.complaint import codes
 from cettar.clock import service as clock_service
-from cettar.complaint.models import Complaint, ComplaintEvent, Privacy, RoutedBy, Status
+from cettar.complaint.models import Complaint, ComplaintEvent, ComplaintPhoto, Privacy, RoutedBy, Status
 from cettar.complaint.workflow import clock_policy
-from cettar.complaint.schemas import ComplaintPublic, TimelineEntryPublic
+from cettar.complaint.schemas import ComplaintPublic, PhotoPublic, TimelineEntryPublic
 from cettar.errors import NotFound
 from cettar.i18n import translate
 from cettar.region.models import Region, RegionPublic
@@ -79,6 +79,8 @@ def public_view(session: Session, *, code: str, secret: str | None, language: st
 def view_of(session: Session, complaint: Complaint, *, language: str) -> ComplaintPublic:
     """The citizen's view of a complaint already opened: no contact, no internal notes."""
     agency = session.get(Agency, complaint.agency_id) if complaint.agency_id else None
+    photos = session.exec(select(ComplaintPhoto).where(ComplaintPhoto.complaint_id == complaint.id)
+                          .order_by(col(ComplaintPhoto.id))).all()
     events = session.exec(
         select(ComplaintEvent)
         .where(ComplaintEvent.complaint_id == complaint.id)
@@ -111,4 +113,8 @@ def view_of(session: Session, complaint: Complaint, *, language: str) -> Complai
         updated_at=complaint.updated_at,
         due_at=complaint.due_at,
         timeline=timeline,
+        photo_count=len(photos),
+        photos=[PhotoPublic(url=f"/foto/{complaint.tracking_code}/{p.id}", thumbnail_url=f"/foto/{complaint.tracking_code}/{p.id}?kecil=1",
+                            width=p.width, height=p.height)
+                for p in photos] if complaint.privacy == Privacy.PUBLIC else [],
     )

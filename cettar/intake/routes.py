@@ -6,11 +6,13 @@ import re
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Request, status
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 from starlette.responses import Response
 
 from cettar import ratelimit
+from cettar.complaint import photos
 from cettar.complaint import service as complaint_service
 from cettar.complaint.models import Channel, Privacy
 from cettar.complaint.schemas import ComplaintFiled
@@ -24,7 +26,7 @@ from cettar.region.models import RegionLevel
 from cettar.settings import get_settings
 from cettar.types import utcnow
 from cettar.validation import problem_from_field_error, problems_from_pydantic
-from cettar.web import render
+from cettar.web import form_files, form_text, render
 from ingest import IncomingComplaint
 from ingest.incoming import Contact
 
@@ -86,6 +88,8 @@ def _form_context(session: SessionDep, values: dict[str, str], errors: dict[str,
         "districts": [(names.get(code, code), items) for code, items in districts.items()],
         "privacies": [p.value for p in Privacy],
         "max_text": max_text_length(),
+        "max_photos": photos.MAX_PHOTOS,
+        "max_photo_mb": photos.MAX_PHOTO_BYTES // (1024 * 1024),
         "submission_id": values.get("submission_id") or intake_service.new_external_id(),
     }
 
@@ -107,12 +111,18 @@ def privacy_notice(request: Request) -> Response:
 
 @router.post("/lapor", include_in_schema=False)
 async def submit_complaint_form(request: Request, session: SessionDep) -> Response:
-    form = await request.form()
-    values = {name: str(form.get(name) or "") for name in (*FORM_FIELDS, "submission_id")}
+    form = await request.form(max_files=photos.MAX_PHOTOS + 7)
+    values = {name: form_text(form, name) for name in (*FORM_FIELDS, "submission_id")}
+    uploads = [photos.Upload(name, data) for name, data in await form_files(form, "photos")]
     language = language_of(request)
     errors: dict[str, str] = {}
+    ratelimit.limit(request, scope="form")
+    prepared: list[photos.Prepared] = []
+    try:  # the photos are checked before anything is filed: a bad one is a field error beside the others
+        prepared = await run_in_threadpool(photos.prepare_all, uploads)
+    except FieldError as exc:
+        errors["photos"] = problem_from_field_error(exc, language).message
     try:
-        ratelimit.limit(request, scope="form")
         reporter = {k: values[k] for k in ("name", "phone", "email") if values[k].strip()}
         payload = ComplaintCreate.model_validate(
             {
@@ -126,19 +136,23 @@ async def submit_complaint_form(request: Request, session: SessionDep) -> Respon
                 "language": values["language"] or language,
             }
         )
-        submission = values["submission_id"]
-        external_id = submission if _SUBMISSION_ID.match(submission) else intake_service.new_external_id()
-        filed = intake_service.file_complaint(
-            session, incoming=_incoming(payload, channel=Channel.WEB, source="web", external_id=external_id), now=utcnow()
-        )
+        if not errors:
+            submission = values["submission_id"]
+            external_id = submission if _SUBMISSION_ID.match(submission) else intake_service.new_external_id()
+            incoming = _incoming(payload, channel=Channel.WEB, source="web", external_id=external_id)
+            filed = intake_service.file_complaint(session, incoming=incoming, now=utcnow())
+            if prepared:
+                photos.attach(session, filed.complaint, prepared, now=utcnow())
     except ValidationError as exc:
         problems = problems_from_pydantic(exc.errors(), language)
-        errors = {p.field.removeprefix("reporter."): p.message for p in problems}
+        errors.update({p.field.removeprefix("reporter."): p.message for p in problems})
     except FieldError as exc:
         session.rollback()
-        errors = {exc.field or "text": problem_from_field_error(exc, language).message}
+        errors[exc.field or "text"] = problem_from_field_error(exc, language).message
     if errors:
-        return render(request, "form.html", _form_context(session, values, errors), status_code=422)
+        context = _form_context(session, values, errors)
+        context["photos_dropped"] = bool(uploads) and "photos" not in errors  # a browser cannot keep them
+        return render(request, "form.html", context, status_code=422)
     expected = complaint_service.expected_response(session, filed.complaint)
     return render(request, "filed.html", {"filed": _filed(filed), "expected": expected}, status_code=status.HTTP_201_CREATED)
 

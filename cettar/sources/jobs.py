@@ -40,10 +40,12 @@ def reply_on_x(complaint_id: int) -> str:
     """Answer the post a complaint came from with its tracking link, once.
 
     Once: a Redis key taken with SET NX keeps two copies of the job from both posting, and the
-    ``x_reply`` event recorded afterwards keeps a later run from posting again."""
+    ``x_reply`` event recorded afterwards keeps a later run from posting again. The reply carries the
+    code and the link only, never the text or the reporter; a complaint staff made confidential gets
+    no public reply at all (its page opens only with a secret nobody on X has)."""
     from sqlmodel import select
 
-    from cettar.complaint.models import ActorType, Complaint, ComplaintEvent
+    from cettar.complaint.models import ActorType, Complaint, ComplaintEvent, Privacy
     from cettar.complaint.workflow import record_event
     from cettar.queue import get_redis
     from cettar.settings import get_settings
@@ -53,6 +55,8 @@ def reply_on_x(complaint_id: int) -> str:
         complaint = session.get(Complaint, complaint_id)
         if complaint is None or complaint.source != service.X_SOURCE:
             return "not-an-x-complaint"
+        if complaint.privacy == Privacy.CONFIDENTIAL:
+            return "confidential"
         done = session.exec(select(ComplaintEvent.id).where(ComplaintEvent.complaint_id == complaint_id,
                                                             ComplaintEvent.kind == "x_reply")).first()
         if done is not None:

@@ -14,7 +14,7 @@ from sqlmodel import Session
 from starlette.responses import Response
 
 from cettar.agency import service as agency_service
-from cettar.complaint import actions
+from cettar.complaint import actions, photos
 from cettar.complaint.models import CATEGORIES, Complaint
 from cettar.dashboard.routes import dashboard_home
 from cettar.db import SessionDep
@@ -27,7 +27,8 @@ from cettar.types import utcnow
 from cettar.validation import message_of
 from cettar.web import render
 from cettar.workbench import service
-from cettar.workbench.schemas import StaffComplaintDetail, StaffComplaintPublic, StaffEventPublic, StaffQueuePublic
+from cettar.workbench.schemas import (StaffComplaintDetail, StaffComplaintPublic, StaffEventPublic, StaffPhotoPublic,
+                                     StaffQueuePublic)
 
 router = APIRouter(include_in_schema=False)
 api = APIRouter(prefix="/api/v1/staff", tags=["staff"])
@@ -106,7 +107,7 @@ def _complaint_page(request: Request, session: Session, actor: Actor, code: str,
                              events=view.events, sources=view.sources, similar=view.similar, agencies=view.agencies,
                              colleagues=view.colleagues, templates=view.templates, available=view.available,
                              suggestions=view.suggestions, categories=view.categories, priorities=view.priorities,
-                             contact=view.contact,
+                             contact=view.contact, photos=view.photos,
                              error=error), status_code=status_code)
 
 
@@ -127,6 +128,14 @@ async def complaint_action(request: Request, session: SessionDep, actor: ActorDe
                                status_code=exc.status_code)
     back = "/staf/triase" if action == "route" else f"/staf/pengaduan/{complaint.tracking_code}"
     return RedirectResponse(back, status_code=303)
+
+
+@router.get("/staf/foto/{photo_id}")
+def staff_photo(session: SessionDep, actor: ActorDep, photo_id: int, kecil: bool = False) -> Response:
+    """A photo of a complaint this account may see (``?kecil=1``: the thumbnail), whatever its privacy."""
+    photo = service.photo_for(session, actor, photo_id)
+    return Response(photos.read(photo, thumbnail=kecil), media_type="image/jpeg",
+                    headers={"cache-control": "private, max-age=300"})
 
 
 @router.get("/staf/triase")
@@ -166,7 +175,9 @@ def _detail(session: Session, actor: Actor, code: str) -> StaffComplaintDetail:
     events = [StaffEventPublic(at=e.occurred_at, kind=e.kind, actor=e.actor, to_status=e.to_status,
                                public_message=e.public_message, internal_note=e.internal_note)
               for e in service.timeline(session, complaint)]
-    return StaffComplaintDetail.model_validate({**body, "events": events})
+    pictures = [StaffPhotoPublic(url=f"/staf/foto/{p.id}", thumbnail_url=f"/staf/foto/{p.id}?kecil=1", width=p.width,
+                                 height=p.height) for p in photos.photos_of(session, complaint)]
+    return StaffComplaintDetail.model_validate({**body, "events": events, "photos": pictures})
 
 
 @api.get("/complaints/{code}", response_model=StaffComplaintDetail)

@@ -32,8 +32,16 @@ class StaffEventPublic(BaseModel):
     internal_note: str | None
 
 
+class StaffPhotoPublic(BaseModel):
+    url: str
+    thumbnail_url: str
+    width: int
+    height: int
+
+
 class StaffComplaintDetail(StaffComplaintPublic):
     events: list[StaffEventPublic]
+    photos: list[StaffPhotoPublic] = []
 
 
 class StaffQueuePublic(BaseModel):

@@ -16,12 +16,13 @@ from cettar.agency import service as agency_service
 from cettar.agency.models import Agency
 from cettar.calendar import deployment_calendar
 from cettar.clock.models import ClockRow, SlaClock
-from cettar.complaint import actions, replies
+from cettar.complaint import actions, photos, replies
 from cettar.complaint.models import (
     CATEGORIES,
     OPEN_STATUSES,
     Complaint,
     ComplaintEvent,
+    ComplaintPhoto,
     Priority,
     Privacy,
     ReporterContact,
@@ -235,6 +236,7 @@ class ComplaintView:
     available: frozenset[str]
     suggestions: list[dict[str, Any]]  # the routing suggestions, most confident first
     contact: ReporterContact | None  # only for a public complaint: the officers may call back
+    photos: list[ComplaintPhoto] = field(default_factory=list)
     categories: tuple[str, ...] = CATEGORIES
     priorities: tuple[str, ...] = tuple(Priority)
 
@@ -255,8 +257,18 @@ def complaint_view(session: Session, actor: Actor, code: str, *, language: str) 
         similar=similar_open(session, complaint), agencies=agency_service.list_active(session),
         colleagues=staff_of_agency(session, complaint.agency_id), templates=replies.reply_templates(language),
         available=actions.available(actor, complaint), suggestions=suggestions_by_confidence(complaint),
-        contact=reporter_contact(session, complaint),
+        contact=reporter_contact(session, complaint), photos=photos.photos_of(session, complaint),
     )
+
+
+def photo_for(session: Session, actor: Actor, photo_id: int) -> ComplaintPhoto:
+    """A photo for a member of staff who may see its complaint (whatever the complaint's privacy)."""
+    photo = session.get(ComplaintPhoto, photo_id)
+    complaint = session.get(Complaint, photo.complaint_id) if photo is not None else None
+    if photo is None or complaint is None:
+        raise NotFound("no such photo")
+    actions.get_visible(session, actor, complaint.tracking_code)
+    return photo
 
 
 def reporter_contact(session: Session, complaint: Complaint) -> ReporterContact | None:

@@ -211,3 +211,37 @@ def test_with_write_keys_each_new_complaint_gets_one_reply_with_its_link(x_api: 
         event = session.exec(select(ComplaintEvent).where(ComplaintEvent.complaint_id == result.complaint_ids[0],
                                                           ComplaintEvent.kind == "x_reply")).one()
         assert event.data == {"post_id": "777", "in_reply_to": "9400"}
+
+
+@pytest.mark.parametrize("privacy", ["public", "anonymous", "confidential"])
+def test_the_reply_on_x_carries_only_the_code_and_none_for_a_confidential_complaint(
+    x_api: LocalServer, monkeypatch: pytest.MonkeyPatch, privacy: str
+) -> None:
+    """The privacy matrix's X surface: the public reply names no one and repeats nothing of the
+    complaint; a complaint an officer made confidential before the reply went out gets none."""
+    from cettar.settings import get_settings
+    from tests.conftest import run_worker
+
+    for name in ("CONSUMER_KEY", "CONSUMER_SECRET", "ACCESS_TOKEN", "ACCESS_TOKEN_SECRET"):
+        monkeypatch.setenv(f"CETTAR_X_{name}", f"test-{name.lower()}")
+    monkeypatch.setenv("CETTAR_X_REPLY", "true")
+    get_settings.cache_clear()
+    story = "@Humas_Sby got mampet di Jl. Rungkut Asri, banjir tiap hujan, hubungi saya 0812 3456 7890"
+    x_api.routes[SEARCH] = api(page([tweet("9500", story)], users={"501": "warga_sby"}))
+    x_api.routes["/2/tweets"] = Route(json.dumps({"data": {"id": "778", "text": "..."}}).encode(),
+                                      content_type="application/json", status=201)
+    result = _poll(_source(SourceKind.X_SEARCH, "@Humas_Sby"))
+    assert len(result.complaint_ids) == 1, result.as_dict()
+    with session_scope() as session:  # raised by an officer before the worker gets to the reply
+        complaint = session.get(Complaint, result.complaint_ids[0])
+        assert complaint is not None
+        complaint.privacy = privacy  # type: ignore[assignment]
+        session.add(complaint)
+    run_worker()
+    posted = [json.loads(hit.body)["text"] for hit in x_api.hits("/2/tweets")]
+    if privacy == "confidential":
+        assert posted == []
+        return
+    assert len(posted) == 1
+    for leaked in ("warga_sby", "0812", "mampet", "Rungkut", "Humas_Sby"):
+        assert leaked not in posted[0], f"{leaked!r} in the public reply to a {privacy} complaint"

@@ -44,6 +44,7 @@ MATRIX: list[tuple[str, str, Callable[[Role], int], int]] = [
     # nothing ticked: refused with a message, for the roles that have bulk actions at all
     ("POST", "/staf/antrean/massal", lambda role: 422 if role in AGENCY | {Role.ADMIN} else FORBIDDEN, REDIRECT),
     ("GET", "/staf/pengaduan/{code}", lambda role: OK, REDIRECT),
+    ("GET", "/staf/foto/{photo}", lambda role: OK, REDIRECT),  # a photo of that complaint, which every role may see
     # an empty note: allowed to try (and refused field by field), except for the governor's staff
     ("POST", "/staf/pengaduan/{code}/{action}", lambda role: FORBIDDEN if role == Role.GOVERNOR else 422, REDIRECT),
     ("GET", "/staf/triase", lambda role: OK if role in DESK else FORBIDDEN, REDIRECT),
@@ -83,14 +84,18 @@ def test_the_matrix_names_every_staff_route() -> None:
     routes = {(method, route.path) for route in flatten(list(create_app().routes))  # type: ignore[attr-defined]
               if getattr(route, "path", "").startswith(("/staf", "/api/v1/staff", "/api/v1/metrics"))
               for method in getattr(route, "methods", set()) if method != "HEAD"}
-    listed = {(method, path.replace("{source}", "{source_id}").replace("{staff}", "{staff_id}").replace("{agency}", "{agency_id}"))
+    listed = {(method, path.replace("{source}", "{source_id}").replace("{staff}", "{staff_id}").replace("{agency}", "{agency_id}")
+                                                 .replace("{photo}", "{photo_id}"))
               for method, path, _, _ in MATRIX}
     assert routes == listed
 
 
 @pytest.mark.parametrize("role", [None, *ALL], ids=lambda r: r.value if r else "nobody")
 def test_each_role_gets_what_it_may(role: Role | None, live_server: LiveServer, accounts: dict[Role, Account]) -> None:
-    from tests.workbench.test_workbench import file
+    from cettar.complaint import photos
+    from cettar.types import utcnow
+    from tests.complaint.test_photos import camera_jpeg
+    from tests.workbench.test_workbench import complaint, file
 
     code = file("DISHUB")
     with session_scope() as session:
@@ -100,16 +105,19 @@ def test_each_role_gets_what_it_may(role: Role | None, live_server: LiveServer, 
     from cettar.agency.models import Agency
     from cettar.staff.models import Staff
 
+    filed = complaint(code)
     with session_scope() as session:
         target_staff = session.exec(select(Staff.id).where(Staff.email == accounts[Role.OFFICER].email)).one()
         target_agency = session.exec(select(Agency.id).where(Agency.code == "INSPEKTORAT")).first() or 1
+        attached = photos.attach(session, session.merge(filed), [photos.prepare(photos.Upload("a.jpg", camera_jpeg()))], now=utcnow())
+        photo = attached[0].id
     with live_server.client() as client:
         token = ""
         if role is not None:
             sign_in_fully(client, accounts[role])
             token = form_token(client.get("/staf").text)
         for method, template, expected, anonymous in MATRIX:
-            path = template.format(source=source.id, code=code, action=ACTION, staff=target_staff, agency=target_agency,
+            path = template.format(source=source.id, code=code, action=ACTION, staff=target_staff, agency=target_agency, photo=photo,
                                    name="liga", fmt="csv")
             data = {"csrf_token": token, "active": "1"} if token else {}  # (admin posts that change nothing lasting)
             answer: httpx.Response = client.request(method, path, data=data if method == "POST" else None)
