@@ -31,10 +31,12 @@ def table(d: Dashboard, name: str, t: Callable[..., str]) -> tuple[list[str], li
     if name == "liga":
         headers = [t("dash.col.rank"), t("dash.col.code"), t("dash.col.agency"), t("dash.col.received"),
                    t("dash.col.responses"), t("dash.col.median"), t("dash.col.p90"), t("dash.col.within_sla"),
-                   t("dash.col.backlog"), t("dash.col.breaches")] + [t(f"letter.{k}") for k in LETTERS]
+                   t("dash.col.backlog"), t("dash.col.breaches"), t("dash.col.ratings"), t("dash.col.rating_mean"),
+                   t("dash.col.rating_satisfied")] + [t(f"letter.{k}") for k in LETTERS]
         rows = [[r.rank, r.agency_code or "", r.agency_name or t("dash.unrouted"), r.figures.received, r.figures.responses,
                  r.figures.median_hours, r.figures.p90_hours, _pct(r.figures.within_sla_share), r.figures.backlog_total,
-                 r.figures.breaches] + [letter.value for letter in r.letters] for r in d.agencies]
+                 r.figures.breaches, r.figures.ratings, r.figures.mean_rating, _pct(r.figures.satisfied_share)]
+                + [letter.value for letter in r.letters] for r in d.agencies]
         return headers, rows
     if name in ("tren-mingguan", "tren-bulanan"):
         points = d.weekly if name == "tren-mingguan" else d.monthly

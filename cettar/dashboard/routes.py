@@ -156,6 +156,9 @@ class AgencyMetricsOut(BaseModel):
     breaches: int
     rank: int | None = Field(description="by median, then p90; null below the minimum sample")
     scorecard: dict[str, LetterOut]
+    ratings: int = Field(description="the reporters' ratings of these complaints' handling (1 bad … 5 good)")
+    rating_mean: float | None = Field(description="their mean, to one decimal; null without ratings")
+    rating_satisfied_percent: float | None = Field(description="the share of ratings of 4 or 5")
 
 
 class MetricsPeriod(BaseModel):
@@ -191,7 +194,8 @@ def _agency_out(code: str | None, name: str, f: Figures, rank: int | None, lette
                             responded_within_sla=f.responded_within_sla, first_response_hours_median=f.median_hours,
                             first_response_hours_p90=f.p90_hours, resolved=f.resolved, reopened=f.reopened,
                             backlog=f.backlog_total, backlog_by_age=f.backlog, breaches=f.breaches, rank=rank,
-                            scorecard=_letters_out(letters))
+                            scorecard=_letters_out(letters), ratings=f.ratings, rating_mean=f.mean_rating,
+                            rating_satisfied_percent=round(100 * f.satisfied_share, 1) if f.satisfied_share is not None else None)
 
 
 def _period(d: Dashboard) -> MetricsPeriod:

@@ -37,6 +37,9 @@ class Figures:
     media_responses: int = 0
     media_within_sla: int = 0
     still_open: int = 0
+    ratings: int = 0
+    rating_points: int = 0
+    satisfied: int = 0
     first_response: dict[int, int] = field(default_factory=dict)
     backlog: dict[str, int] = field(default_factory=dict)
 
@@ -59,6 +62,15 @@ class Figures:
     @property
     def within_sla_share(self) -> float | None:
         return self.responded_within_sla / self.responses if self.responses else None
+
+    @property
+    def mean_rating(self) -> float | None:
+        """The reporters' mean rating, 1 (bad) … 5 (good), to one decimal."""
+        return round(self.rating_points / self.ratings, 1) if self.ratings else None
+
+    @property
+    def satisfied_share(self) -> float | None:
+        return self.satisfied / self.ratings if self.ratings else None
 
     @property
     def backlog_total(self) -> int:

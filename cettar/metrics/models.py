@@ -61,6 +61,9 @@ class _Period(SQLModel):
     media_responses: int = 0
     media_within_sla: int = 0
     still_open: int = 0  # received that day and open when the row was refreshed: the backlog by age
+    ratings: int = 0  # the reporters' ratings (1-5) of these complaints' handling
+    rating_points: int = 0  # their sum: the mean is rating_points / ratings
+    satisfied: int = 0  # ratings of 4 or 5
     first_response_histogram: dict[str, int] = Field(default_factory=dict, sa_type=JSON, nullable=False)
     resolution_histogram: dict[str, int] = Field(default_factory=dict, sa_type=JSON, nullable=False)
     refreshed_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
@@ -72,7 +75,7 @@ class _AgencyPeriod(_Period):
 
 COUNTED = ("received", "routed", "resolved", "reopened", "responses", "responded_within_sla", "breaches",
            "finished", "finished_first_time", "public_responses", "resolutions", "resolved_within_sla",
-           "media_received", "media_responses", "media_within_sla", "still_open")
+           "media_received", "media_responses", "media_within_sla", "still_open", "ratings", "rating_points", "satisfied")
 MEDIA_CHANNELS = ("news", "social")  # what the Tanggap letter counts
 # what a day row is split by, so the dashboard can filter; '' where a complaint has none
 SLICE = ("region_code", "district_code", "channel", "category", "confidential")

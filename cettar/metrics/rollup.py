@@ -96,6 +96,13 @@ def _day_rows(session: Session, day: date, now: datetime) -> dict[SliceKey, Agen
         r = row(_key(agency_id, *dims))
         histogram = r.first_response_histogram if name == "first_response" else r.resolution_histogram
         histogram[str(bucket)] = count
+    for agency_id, *dims, ratings, points, satisfied in fetch_all(session, f"""
+            SELECT c.agency_id, {_GROUP}, COUNT(*), SUM(g.score), SUM(CASE WHEN g.score >= 4 THEN 1 ELSE 0 END)
+            FROM complaint_rating g JOIN complaint c ON c.id = g.complaint_id
+            WHERE c.received_at >= :start AND c.received_at < :end
+            GROUP BY c.agency_id, {_GROUP}""", start=start, end=end):
+        r = row(_key(agency_id, *dims))
+        r.ratings, r.rating_points, r.satisfied = int(ratings or 0), int(points or 0), int(satisfied or 0)
     for r in rows.values():  # kept apart too, so that the running totals carry the Tanggap letter
         if r.channel in MEDIA_CHANNELS:
             r.media_received, r.media_responses, r.media_within_sla = r.received, r.responses, r.responded_within_sla

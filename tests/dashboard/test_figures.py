@@ -214,3 +214,32 @@ def test_the_breach_list_follows_the_sweep(fixture: Session) -> None:
     assert d.breaches_total == 1 == rows(d)["DISHUB"].figures.breaches
     narrowed = service.dashboard(fixture, february(region="3578-kenjeran"), now=NOW, min_sample=2)
     assert narrowed.breaches == [] and narrowed.breaches_total == 0
+
+
+def test_the_reporters_ratings_feed_the_figures(session: Session) -> None:
+    from cettar.complaint import citizen
+    from cettar.complaint.models import ComplaintRating
+
+    done = ((1, Status.RESPONDED, "Petugas kami menuju lokasi."), (2, Status.RESOLVED, None))
+    scores = {5: "DISHUB", 4: "DISHUB", 2: "DISHUB", 3: "DLH"}
+    for score, agency in scores.items():
+        rated = complaint(session, agency, *done)
+        citizen.rate(session, code=rated.tracking_code, secret=None, score=score, comment="", now=MONDAY + timedelta(hours=3))
+    secret = complaint(session, "DISHUB", *done, privacy="confidential")
+    assert secret.id is not None
+    session.add(ComplaintRating(complaint_id=secret.id, score=1, created_at=MONDAY + timedelta(hours=3)))
+    complaint(session, "DISHUB", *done)  # resolved, not rated
+    rollup.refresh_days(session, days={date(2026, 2, 2)}, now=NOW)
+
+    plain = service.dashboard(session, february(), now=NOW, min_sample=2)
+    dishub = rows(plain)["DISHUB"].figures
+    assert (dishub.ratings, dishub.rating_points, dishub.satisfied) == (4, 12, 2)  # 5 + 4 + 2 + 1
+    assert dishub.mean_rating == 3.0 and dishub.satisfied_share == 0.5
+    assert rows(plain)["DLH"].figures.mean_rating == 3.0 and rows(plain)["DLH"].figures.satisfied == 0
+    assert (plain.province.ratings, plain.province.rating_points) == (5, 15)
+    sliced = rows(service.dashboard(session, february(region="3578"), now=NOW, min_sample=2))["DISHUB"].figures
+    assert (sliced.ratings, sliced.rating_points, sliced.satisfied) == (4, 12, 2)  # the day rows agree with the totals
+    public = rows(service.dashboard(session, february(), now=NOW, min_sample=2, public=True))["DISHUB"].figures
+    assert (public.ratings, public.mean_rating) == (3, 3.7)  # the confidential complaint's 1 left out: (5+4+2)/3
+    march = service.dashboard(session, Filters(date(2026, 3, 1), date(2026, 3, 31)), now=NOW, min_sample=2)
+    assert march.province.ratings == 0 and march.province.mean_rating is None  # none received in that period

@@ -148,3 +148,27 @@ def test_bad_public_filters_say_so(live_server: LiveServer, path: str) -> None:
     with httpx.Client(base_url=live_server.base_url) as client:
         answer = client.get(path)
     assert answer.status_code == 422
+
+
+def test_a_rating_given_on_the_tracking_api_reaches_the_governors_figures(live_server: LiveServer,
+                                                                          accounts: dict[Role, Account]) -> None:
+    code = file("DISHUB", answered=True)
+    with session_scope() as session:
+        from sqlmodel import select
+
+        complaint = session.exec(select(Complaint).where(Complaint.tracking_code == code)).one()
+        transition(session, complaint, Status.RESOLVED, actor_type=ActorType.STAFF, now=utcnow(), public_message="Beres.")
+    with live_server.client() as reporter:
+        assert reporter.post(f"/api/v1/complaints/{code}/rating", json={"score": 4, "comment": "Petugasnya ramah sekali"}).status_code == 200
+    metrics_jobs.refresh_rollup()
+    with live_server.client() as client:
+        sign_in_fully(client, accounts[Role.GOVERNOR])
+        dishub = by_code(client.get("/api/v1/metrics/agencies"))["DISHUB"]
+        assert (dishub["ratings"], dishub["rating_mean"], dishub["rating_satisfied_percent"]) == (1, 4.0, 100.0)
+        page = client.get("/staf/dasbor").text
+        assert "Penilaian warga" in page and "4.0/5" in page and "ramah sekali" not in page  # the comment stays out
+        table = list(csv.reader(io.StringIO(client.get("/staf/dasbor/ekspor/liga.csv").content.decode("utf-8-sig"))))
+        column = table[0].index("Rata-rata penilaian (1-5)")
+        assert [row[column] for row in table[1:] if row[1] == "DISHUB"] == ["4.0"]
+    public = httpx.get(f"{live_server.base_url}/transparansi").text
+    assert 'id="province-rating"' in public and "4.0/5" in public
