@@ -156,7 +156,7 @@ def attach(session: Session, complaint: Complaint, prepared: list[Prepared], *, 
         session.flush()
         if record:
             record_event(session, complaint, kind="photo_added", actor_type=actor_type,
-                         actor="reporter" if actor_type == ActorType.CITIZEN else None, now=now,
+                         actor="reporter" if actor_type == ActorType.CITIZEN else "", now=now,
                          data={"photos": [row.id for row in rows]})
     return rows
 
