@@ -8,7 +8,7 @@ RUNTIME_KEYS = {
     # a complaint's category (complaint.models.CATEGORIES; 'none' for no category)
     "category": (
         N_("category.administration"), N_("category.disaster"), N_("category.environment"), N_("category.fire"),
-        N_("category.flood"), N_("category.infrastructure"), N_("category.none"), N_("category.social"),
+        N_("category.flood"), N_("category.infrastructure"), N_("category.none"), N_("category.social"), N_("category.emergency"),
     ),
     # complaint.models.Channel
     "channel": (

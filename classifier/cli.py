@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from classifier import artefact
+from classifier.flags import detect as detect_flags
 from classifier.data import DataError, Examples, load_examples, read_rows, spreadsheet_safe
 from classifier.evaluate import confusion_png, report
 from classifier.predict import Classifier
@@ -111,7 +112,8 @@ def evaluate(model_path: Path, data: Path, text_col: str, label_col: str, as_jso
 @click.option("--text-col", default="text", show_default=True)
 @click.option("--out", type=_DATA, help="Where to write the CSV with the added columns.")
 def predict(model_path: Path, text: str | None, data: Path | None, text_col: str, out: Path | None) -> None:
-    """Route one text, or every row of a CSV (adding predicted_agency, confidence, auto_routed)."""
+    """Route one text, or every row of a CSV (adding predicted_agency, suggested_agencies, confidence,
+    auto_routed, and the intake lexicon's priority, category and sensitive)."""
     if (text is None) == (data is None):
         raise click.UsageError("give either --text or --data (with --out)")
     try:
@@ -121,8 +123,14 @@ def predict(model_path: Path, text: str | None, data: Path | None, text_col: str
     router = Classifier(model)
     if text is not None:
         prediction = router.predict(text)
-        verdict = "routed automatically" if prediction.auto_routed else "to the triage desk"
+        found = detect_flags(text)
+        verdict = ("to the triage desk (sensitive)" if found.sensitive else
+                   "routed automatically" if prediction.auto_routed else "to the triage desk")
         click.echo(f"{prediction.label} (confidence {prediction.confidence:.3f}, {verdict})")
+        if found.urgent:
+            click.echo(f"  urgent: {found.urgent} (\"{found.urgent_why}\")")
+        if found.sensitive:
+            click.echo(f"  sensitive: {found.sensitive} (\"{found.sensitive_why}\")")
         for label, confidence in prediction.top:
             click.echo(f"  {confidence:.3f}  {label}")
         return
@@ -138,10 +146,17 @@ def predict(model_path: Path, text: str | None, data: Path | None, text_col: str
     predictions = router.predict_many([row.get(text_col) or "" for row in rows])
     out.parent.mkdir(parents=True, exist_ok=True)
     with out.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=[*columns, "predicted_agency", "confidence", "auto_routed"])
+        writer = csv.DictWriter(handle, fieldnames=[*columns, "predicted_agency", "suggested_agencies", "confidence",
+                                                    "auto_routed", "priority", "category", "sensitive"])
         writer.writeheader()
+        routed = 0
         for row, prediction in zip(rows, predictions, strict=True):
-            writer.writerow({**{k: spreadsheet_safe(v) for k, v in row.items()}, "predicted_agency": prediction.label, "confidence": f"{prediction.confidence:.4f}",
-                             "auto_routed": "true" if prediction.auto_routed else "false"})
-    routed = sum(p.auto_routed for p in predictions)
+            found = detect_flags(row.get(text_col) or "")
+            auto = prediction.auto_routed and found.sensitive is None  # an integrity complaint waits for a person
+            routed += auto
+            writer.writerow({**{k: spreadsheet_safe(v) for k, v in row.items()}, "predicted_agency": prediction.label,
+                             "suggested_agencies": "|".join(label for label, _ in prediction.top),
+                             "confidence": f"{prediction.confidence:.4f}", "auto_routed": "true" if auto else "false",
+                             "priority": "urgent" if found.urgent else "normal", "category": found.urgent or "",
+                             "sensitive": "true" if found.sensitive else "false"})
     click.echo(f"Wrote {len(rows)} rows to {out}: {routed} routed automatically, {len(rows) - routed} to triage.")

@@ -57,7 +57,7 @@ def sp4n_lapor_clocks(*, resolution: Duration = Duration.parse("10wd")) -> tuple
     )
 
 
-URGENT_CATEGORIES = ("fire", "flood", "disaster")
+URGENT_CATEGORIES = ("fire", "flood", "disaster", "emergency")  # emergency: accidents with victims, medical, missing children, live wires
 
 DEFAULT_POLICIES: tuple[Policy, ...] = (
     Policy("sp4n-lapor", sp4n_lapor_clocks()),

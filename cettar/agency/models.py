@@ -14,6 +14,14 @@ class AgencyLevel(StrEnum):
     DISTRICT = "district"
 
 
+class AgencyRole(StrEnum):
+    """What routing must know of an agency beyond its name (the directory's ``role`` column)."""
+
+    NONE = ""
+    INTEGRITY = "integrity"  # the Inspektorat: where integrity complaints are suggested first
+    LOCAL_OFFICE = "local_office"  # a kelurahan/kecamatan: never given an integrity complaint automatically
+
+
 class AgencyBase(SQLModel):
     code: str = Field(max_length=32, unique=True, index=True)
     name: str = Field(max_length=200)
@@ -26,6 +34,7 @@ class Agency(AgencyBase, table=True):
     parent_id: int | None = Field(default=None, foreign_key="agency.id", index=True)
     region_code: str | None = Field(default=None, foreign_key="region.code", max_length=32)
     auto_assign: bool = False  # hand each newly routed complaint to the next officer in turn
+    role: str = Field(default="", max_length=16)  # an AgencyRole
 
 
 class AgencyPublic(SQLModel):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlmodel import Session, col, select
 
-from cettar.agency.models import Agency, AgencyLevel
+from cettar.agency.models import Agency, AgencyLevel, AgencyRole
 from cettar.audit import service as audit_service
 from cettar.errors import NotFound
 from cettar.reference_data import read_records, require
@@ -85,6 +85,10 @@ def load_file(session: Session, *, path: Path) -> int:
         agency.level = row["level"]
         agency.region_code = row.get("region_code") or None
         agency.active = (row.get("active") or "true").lower() not in {"false", "0", "no"}
+        role = (row.get("role") or "").strip()
+        if role not in {r.value for r in AgencyRole}:
+            raise ValueError(f"{path}: agency {row['code']!r}: role must be empty, 'integrity' or 'local_office', not {role!r}")
+        agency.role = role
         session.add(agency)
         by_code[agency.code] = agency
     session.flush()

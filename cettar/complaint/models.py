@@ -40,7 +40,7 @@ class Channel(StrEnum):
 
 
 # what staff may categorise a complaint as ('' for none); a category chooses the SLA policy
-CATEGORIES = ("", "fire", "flood", "disaster", "infrastructure", "environment", "administration", "social")
+CATEGORIES = ("", "fire", "flood", "disaster", "emergency", "infrastructure", "environment", "administration", "social")
 
 
 class Priority(StrEnum):
@@ -99,6 +99,10 @@ class Complaint(SQLModel, table=True):
     assignee_id: int | None = Field(default=None, foreign_key="staff.id", index=True)
     category: str | None = Field(default=None, max_length=40)  # e.g. flood, fire: chooses the SLA policy
     priority: Priority = enum_field(Priority, 10, default=Priority.NORMAL)
+    # an integrity complaint (classifier.flags): never routed automatically; staff see why
+    sensitive: bool = False
+    # what the intake lexicon found, shown to staff as the reason: {"urgent": {"category", "why"}, "sensitive": {...}}
+    flags: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
     due_at: datetime | None = timestamp_field()  # the nearest deadline of its running SLA clocks
     received_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False, index=True))
     triaged_at: datetime | None = timestamp_field()

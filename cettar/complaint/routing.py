@@ -8,18 +8,20 @@ from __future__ import annotations
 
 import csv
 from datetime import datetime
+from typing import Any
 from pathlib import Path
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from cettar.agency import service as agency_service
-from cettar.agency.models import Agency
+from cettar.agency.models import Agency, AgencyRole
 from cettar.complaint.models import (
     OPEN_STATUSES,
     ActorType,
     Complaint,
     CorrectionKind,
+    Priority,
     RoutedBy,
     RoutingCorrection,
     Status,
@@ -28,6 +30,7 @@ from cettar.complaint.workflow import record_event, transition
 from cettar.errors import Conflict, FieldError
 from cettar.staff.models import Role, Staff
 from classifier import RoutingDecision
+from classifier.flags import detect as detect_flags
 from classifier.data import spreadsheet_safe
 
 
@@ -57,6 +60,33 @@ def _record(session: Session, complaint: Complaint, kind: CorrectionKind, agency
                                   previous_agency_code=previous, actor=actor, created_at=now))
 
 
+def mark_flags(complaint: Complaint) -> None:
+    """What the intake lexicon (``classifier.flags``) finds: an urgent complaint gets the rule's
+    category and the urgent priority, so the urgent policy's calendar-hour clocks start at once; an
+    integrity complaint is marked sensitive. The words that matched are kept as the reason."""
+    found = detect_flags(complaint.text, title=complaint.title)
+    if not found.any:
+        return
+    flags: dict[str, Any] = {}
+    if found.urgent:
+        complaint.category = complaint.category or found.urgent
+        complaint.priority = Priority.URGENT
+        flags["urgent"] = {"category": found.urgent, "why": found.urgent_why}
+    if found.sensitive:
+        complaint.sensitive = True
+        flags["sensitive"] = {"topic": found.sensitive, "why": found.sensitive_why}
+    complaint.flags = flags
+
+
+def _integrity_first(session: Session, suggestions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """An integrity complaint's suggestions: the integrity agency first, no local office."""
+    integrity = session.exec(select(Agency).where(Agency.role == AgencyRole.INTEGRITY, Agency.active == True)).first()  # noqa: E712
+    local = {a.code for a in session.exec(select(Agency).where(Agency.role == AgencyRole.LOCAL_OFFICE))}
+    kept = [s for s in suggestions if s["agency_code"] not in local and (integrity is None or s["agency_code"] != integrity.code)]
+    first = [{"agency_code": integrity.code, "confidence": None, "by": "integrity"}] if integrity else []
+    return first + kept
+
+
 def route_by_model(session: Session, *, complaint: Complaint, decision: RoutingDecision | None, failure: str | None,
                    now: datetime) -> str:
     """Send a received complaint where the model says, or to the triage desk when the model is not
@@ -67,11 +97,16 @@ def route_by_model(session: Session, *, complaint: Complaint, decision: RoutingD
         suggested = agency_service.resolve(session, label=suggestion.agency_code)
         if suggested is not None:
             suggestions.append({"agency_code": suggested.code, "confidence": suggestion.confidence, "by": "model"})
+    if complaint.sensitive:
+        suggestions = _integrity_first(session, suggestions)
     complaint.routing_suggestions = reporter_choice + suggestions or None
     complaint.routing_confidence = decision.confidence if decision else None
     agency = agency_service.resolve(session, label=decision.agency_code) if decision and decision.agency_code else None
+    if complaint.sensitive:
+        agency = None  # an integrity complaint may be about the very office the model would pick: a person routes it
     if agency is None:
-        note = f"automatic routing failed ({failure})" if failure else "the router was not sure enough"
+        note = ("an integrity complaint: a person routes it" if complaint.sensitive else
+                f"automatic routing failed ({failure})" if failure else "the router was not sure enough")
         transition(session, complaint, Status.TRIAGE, actor_type=ActorType.SYSTEM, actor="router", now=now,
                    internal_note=note, data={"suggestions": complaint.routing_suggestions or []})
         return "triage"

@@ -104,6 +104,8 @@ def file_complaint(session: Session, *, incoming: IncomingComplaint, now: dateti
         received_at=now,
         updated_at=now,
     )
+    if route:  # a live complaint: urgency and integrity are known before any person reads it
+        routing.mark_flags(complaint)
     try:
         with session.begin_nested():
             session.add(complaint)

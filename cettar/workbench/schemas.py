@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from cettar.complaint.models import Channel, Status
+from cettar.complaint.models import Channel, Priority, Status
 
 
 class StaffComplaintPublic(BaseModel):
@@ -21,6 +21,10 @@ class StaffComplaintPublic(BaseModel):
     due_at: datetime | None
     assignee_id: int | None
     routing_suggestions: list[dict[str, Any]]
+    priority: Priority = Priority.NORMAL
+    category: str | None = None
+    sensitive: bool = False  # an integrity complaint: never routed automatically
+    flags: dict[str, Any] = {}  # why it is urgent or sensitive: {"urgent": {"category", "why"}, "sensitive": {"topic", "why"}}
 
 
 class StaffEventPublic(BaseModel):

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, or_
+from sqlalchemy import case, func, or_
 from sqlmodel import Session, col, select
 
 from cettar.agency import service as agency_service
@@ -72,6 +72,9 @@ class QueuePage:
     agency_codes: dict[int, str] = field(default_factory=dict)
 
 
+URGENT_FIRST = case((col(Complaint.priority) == Priority.URGENT.value, 0), else_=1)
+
+
 def _paginate(session: Session, query: Any, page: int, *order: Any) -> tuple[list[Complaint], int, int, int]:
     """One page of ``query`` in ``order``: (rows, total, the page shown, pages); a page number out of
     range shows the nearest page."""
@@ -108,7 +111,7 @@ def queue(session: Session, actor: Actor, filters: QueueFilter, *, agency_id: in
         query = query.where(or_(func.lower(Complaint.text).like(term, escape="\\"),
                                 func.lower(Complaint.title).like(term, escape="\\"),
                                 func.lower(Complaint.tracking_code).like(term, escape="\\")))
-    rows, total, page, pages = _paginate(session, query, filters.page, col(Complaint.due_at).is_(None),
+    rows, total, page, pages = _paginate(session, query, filters.page, URGENT_FIRST, col(Complaint.due_at).is_(None),
                                          col(Complaint.due_at), col(Complaint.id))
     ids = [r.id for r in rows]
     flags = session.exec(select(SlaClock.complaint_id, SlaClock.status, SlaClock.warned_at)
@@ -178,8 +181,10 @@ def escalated(session: Session, *, page: int = 1) -> QueuePage:
 
 
 def triage_desk(session: Session, *, page: int = 1) -> QueuePage:
+    """What the router left to a person: urgent first, then integrity complaints, then the oldest."""
     query = select(Complaint).where(Complaint.status == Status.TRIAGE)
-    rows, total, page, pages = _paginate(session, query, page, col(Complaint.received_at))
+    rows, total, page, pages = _paginate(session, query, page, URGENT_FIRST, col(Complaint.sensitive).desc(),
+                                         col(Complaint.received_at), col(Complaint.id))
     return QueuePage(rows, total, page, pages, set(), set())
 
 
@@ -242,9 +247,11 @@ class ComplaintView:
 
 
 def suggestions_by_confidence(complaint: Complaint) -> list[dict[str, Any]]:
-    """The reporter's choice first, then the model's suggestions from the most confident down."""
+    """For an integrity complaint the integrity agency first; then the reporter's choice, then the
+    model's suggestions from the most confident down."""
     given = complaint.routing_suggestions or []
-    return sorted(given, key=lambda s: (s.get("by") != "reporter", -(s.get("confidence") or 0.0)))
+    rank = {"integrity": 0, "reporter": 1}
+    return sorted(given, key=lambda s: (rank.get(s.get("by") or "", 2), -(s.get("confidence") or 0.0)))
 
 
 def complaint_view(session: Session, actor: Actor, code: str, *, language: str) -> ComplaintView:
@@ -283,7 +290,9 @@ def as_json(complaint: Complaint, agency_code: str | None) -> dict[str, Any]:
     return {"tracking_code": complaint.tracking_code, "status": complaint.status, "agency_code": agency_code,
             "channel": complaint.channel, "title": complaint.title, "text": complaint.text,
             "received_at": complaint.received_at, "due_at": complaint.due_at,
-            "assignee_id": complaint.assignee_id, "routing_suggestions": complaint.routing_suggestions or []}
+            "assignee_id": complaint.assignee_id, "routing_suggestions": complaint.routing_suggestions or [],
+            "priority": complaint.priority, "category": complaint.category or None, "sensitive": complaint.sensitive,
+            "flags": complaint.flags or {}}
 
 
 def agency_code_of(session: Session, complaint: Complaint) -> str | None:

@@ -36,8 +36,15 @@ def test_train_evaluate_and_predict(tmp_path: Path) -> None:
     assert many.exit_code == 0, many.output
     rows = list(csv.DictReader(out.open(encoding="utf-8")))
     assert len(rows) == 80
-    assert set(rows[0]) == {"id", "submitted_at", "text", "agency", "predicted_agency", "confidence", "auto_routed"}
+    assert set(rows[0]) == {"id", "submitted_at", "text", "agency", "predicted_agency", "suggested_agencies", "confidence",
+                            "auto_routed", "priority", "category", "sensitive"}
     assert {row["auto_routed"] for row in rows} <= {"true", "false"}
+    assert all(row["suggested_agencies"].split("|")[0] == row["predicted_agency"] for row in rows)
+    assert {row["priority"] for row in rows} <= {"normal", "urgent"} and {row["sensitive"] for row in rows} <= {"true", "false"}
+    fire = runner.invoke(main, ["classifier", "predict", "--model", str(model), "--text", "kebakaran rumah di gang 3, api membesar"])
+    assert fire.exit_code == 0 and '  urgent: fire ("kebakaran")' in fire.output
+    bribe = runner.invoke(main, ["classifier", "predict", "--model", str(model), "--text", "ada pungli di loket kecamatan"])
+    assert "to the triage desk (sensitive)" in bribe.output and "  sensitive: bribery" in bribe.output
     assert sum(row["predicted_agency"] == row["agency"] for row in rows) > 64
 
 

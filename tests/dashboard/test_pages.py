@@ -123,7 +123,7 @@ def test_the_public_page_and_api_carry_nothing_personal_or_confidential(live_ser
     from ingest.incoming import Contact
 
     file("DISHUB", answered=True)
-    secret = file("DISHUB", answered=True, privacy=Privacy.CONFIDENTIAL, text="Rahasia: pungli di loket XYZ-rahasia",
+    secret = file("DISHUB", answered=True, privacy=Privacy.CONFIDENTIAL, text="Rahasia: antrean di loket XYZ-rahasia kacau",
                   contact=Contact(name="Budi Pelapor", phone="+6281299998888", email="budi@example.org"))
     file("BPBD", answered=True, privacy=Privacy.CONFIDENTIAL)  # BPBD's only complaint is confidential
     metrics_jobs.refresh_rollup()
