@@ -138,3 +138,21 @@ def test_a_citizen_attaches_photos_on_the_form_and_adds_one_on_the_tracking_page
     assert sorted(loaded) == [[240, 320], [320, 240]]  # the thumbnails, each the right way up
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"the page is wider than the phone ({width}px)"
+
+
+def test_the_form_asks_already_reported_while_the_citizen_writes(live_server: LiveServer, phone: Page) -> None:
+    from cettar.db import session_scope
+    from tests.complaint.test_similar import ORIGINAL, REWORDED, _file
+
+    with session_scope() as session:
+        code = _file(session, ORIGINAL)
+    phone.goto(f"{live_server.base_url}/lapor")
+    expect(phone.locator("#similar")).to_be_hidden()
+    phone.get_by_label("Isi pengaduan").fill(REWORDED)
+    expect(phone.locator("#similar")).to_be_visible(timeout=10_000)
+    expect(phone.locator(f'#similar a[href="/lacak/{code}"]')).to_have_count(1)
+    expect(phone.locator("#similar")).to_contain_text("Sudah ada yang melaporkan?")
+    phone.get_by_label("Isi pengaduan").fill("Sampah menumpuk di pasar Wonokromo belum diangkut tiga hari")
+    expect(phone.locator("#similar")).to_be_hidden(timeout=10_000)
+    width = phone.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the page is wider than the phone ({width}px)"

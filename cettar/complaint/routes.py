@@ -5,21 +5,22 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, Header, Request, UploadFile
+from fastapi import APIRouter, File, Form, Header, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
 from cettar import ratelimit
-from cettar.complaint import citizen, codes, photos
+from cettar.complaint import citizen, codes, photos, similar
 from cettar.complaint import service as complaint_service
 from cettar.complaint.models import Status
-from cettar.complaint.schemas import CitizenContest, CitizenMessage, CitizenRating, ComplaintPublic
+from cettar.complaint.schemas import CitizenContest, CitizenMessage, CitizenRating, ComplaintPublic, SimilarComplaintPublic
 from cettar.db import SessionDep
 from cettar.errors import Conflict, FieldError, NotFound
 from cettar.i18n import language_of
 from cettar.types import utcnow
-from cettar.validation import message_of
+from cettar.settings import get_settings
+from cettar.validation import checked_text, message_of
 from cettar.web import form_files, render
 
 router = APIRouter()
@@ -71,6 +72,31 @@ def track_page_with_secret(
     request: Request, code: str, session: SessionDep, secret: Annotated[str, Form(max_length=200)] = ""
 ) -> Response:
     return _page(request, session, code, secret.strip() or None)
+
+
+@router.get("/api/v1/complaints/similar", response_model=list[SimilarComplaintPublic], tags=["complaints"],
+            responses={422: {"description": "The text is missing, too short or too long"}})
+def similar_complaints(
+    request: Request,
+    session: SessionDep,
+    text: Annotated[str, Query(min_length=10, max_length=100_000, description="what the citizen is about to report")],
+    region_code: Annotated[str | None, Query(max_length=32, description="only complaints in this city or regency")] = None,
+) -> list[SimilarComplaintPublic]:
+    """Before filing: open complaints of the last 14 days that say the same thing ("already
+    reported?"), so the citizen can follow one instead of filing another. Confidential complaints
+    are never among them, and nothing of a reporter is."""
+    _limit_lookups(request)
+    checked_text(text, field="text")
+    candidates = similar.open_candidates(session, now=utcnow(), public_only=True)
+    if region_code:
+        candidates = [c for c in candidates if c.region_code == region_code]
+    language = language_of(request)
+    base = get_settings().public_base_url
+    return [SimilarComplaintPublic(tracking_code=c.tracking_code, tracking_url=f"{base}/lacak/{c.tracking_code}",
+                                   title=c.title, excerpt=c.text[:200], status=c.status,
+                                   status_label=complaint_service.status_label(language, c.status, c.routed_by),
+                                   received_at=c.received_at, similarity=score)
+            for c, score in similar.most_similar(text, candidates, limit=5)]
 
 
 @router.get(

@@ -45,6 +45,19 @@ class ComplaintPublic(SQLModel):
     photos: list[PhotoPublic] = []  # shown only when the complaint is public
 
 
+class SimilarComplaintPublic(SQLModel):
+    """An open complaint that looks like the text given: follow it instead of filing another."""
+
+    tracking_code: str
+    tracking_url: str
+    title: str
+    excerpt: str  # the first 200 characters of its text
+    status: str
+    status_label: str
+    received_at: datetime
+    similarity: float  # 0 … 1 (cosine of TF-IDF over the normalised words)
+
+
 class ComplaintFiled(SQLModel):
     tracking_code: str
     tracking_url: str

@@ -23,6 +23,37 @@ document.addEventListener("DOMContentLoaded", function () {
       navigator.clipboard.writeText(text).then(function () { button.textContent = button.dataset.done; });
     });
   });
+  // "already reported?": open complaints that say the same, while the citizen writes
+  var text = document.getElementById("text");
+  var similar = document.getElementById("similar");
+  if (text && similar) {
+    var timer = null;
+    var look = function () {
+      var value = text.value.trim();
+      if (value.length < 30) { similar.hidden = true; return; }
+      var query = "text=" + encodeURIComponent(value.slice(0, 2000)) + (region && region.value ? "&region_code=" + encodeURIComponent(region.value) : "");
+      fetch("/api/v1/complaints/similar?" + query, { headers: { "Accept": "application/json" } })
+        .then(function (answer) { return answer.ok ? answer.json() : []; })
+        .then(function (found) {
+          var list = similar.querySelector("ul");
+          list.textContent = "";
+          found.forEach(function (item) {
+            var entry = document.createElement("li");
+            var link = document.createElement("a");
+            link.href = "/lacak/" + item.tracking_code;
+            link.textContent = item.title || item.excerpt;
+            entry.appendChild(link);
+            var note = document.createElement("small");
+            note.textContent = " — " + item.status_label + " · " + similar.dataset.similarity.replace("{n}", Math.round(item.similarity * 100));
+            entry.appendChild(note);
+            list.appendChild(entry);
+          });
+          similar.hidden = found.length === 0;
+        })
+        .catch(function () { similar.hidden = true; });
+    };
+    text.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(look, 700); });
+  }
   document.querySelectorAll("[data-print]").forEach(function (button) {
     button.hidden = false;
     button.addEventListener("click", function () { window.print(); });

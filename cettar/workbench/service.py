@@ -4,7 +4,6 @@ a person's own work and notices. Every change to a complaint is made in ``cettar
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -16,7 +15,7 @@ from cettar.agency import service as agency_service
 from cettar.agency.models import Agency
 from cettar.calendar import deployment_calendar
 from cettar.clock.models import ClockRow, SlaClock
-from cettar.complaint import actions, photos, replies
+from cettar.complaint import actions, photos, replies, similar
 from cettar.complaint.models import (
     CATEGORIES,
     OPEN_STATUSES,
@@ -33,10 +32,10 @@ from cettar.region import service as region_service
 from cettar.sources.models import SourceItem
 from cettar.staff.auth import Actor, Forbidden
 from cettar.staff.models import AGENCY_ROLES, Role, Staff, StaffNotice
+from cettar.types import utcnow
 
 PAGE_SIZE = 25
 DUE_SOON = timedelta(days=2)
-_WORDS = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
 QUEUE_STATUSES = sorted(OPEN_STATUSES - {Status.RECEIVED, Status.TRIAGE})
 
 
@@ -199,27 +198,11 @@ def sources_of(session: Session, complaint: Complaint) -> list[SourceItem]:
     return list(session.exec(select(SourceItem).where(SourceItem.complaint_id == complaint.id).order_by(col(SourceItem.id))))
 
 
-def _words(text: str) -> set[str]:
-    return {w.lower() for w in _WORDS.findall(text)}
-
-
-def similar_open(session: Session, complaint: Complaint, *, limit: int = 5, threshold: float = 0.25) -> list[tuple[Complaint, float]]:
-    """Open complaints of the same agency (or at the triage desk) whose words overlap most: the
-    possible duplicates to merge. Compares with the 300 most recent, by word-set overlap."""
-    query = select(Complaint).where(col(Complaint.status).in_(sorted(OPEN_STATUSES)), Complaint.id != complaint.id)
-    if complaint.agency_id is not None:
-        query = query.where(Complaint.agency_id == complaint.agency_id)
-    own = _words(f"{complaint.title} {complaint.text}")
-    if not own:
-        return []
-    scored = []
-    for other in session.exec(query.order_by(col(Complaint.received_at).desc()).limit(300)):
-        theirs = _words(f"{other.title} {other.text}")
-        if theirs:
-            score = len(own & theirs) / len(own | theirs)
-            if score >= threshold:
-                scored.append((other, round(score, 2)))
-    return sorted(scored, key=lambda pair: -pair[1])[:limit]
+def similar_open(session: Session, complaint: Complaint, *, limit: int = 5) -> list[tuple[Complaint, float]]:
+    """Open complaints of the last 14 days, of the same agency (or anywhere while it has none), that
+    say the same thing (``complaint.similar``): the possible duplicates to merge."""
+    candidates = similar.open_candidates(session, now=utcnow(), agency_id=complaint.agency_id, exclude_id=complaint.id)
+    return similar.most_similar(f"{complaint.title}\n{complaint.text}", candidates, limit=limit)
 
 
 def staff_of_agency(session: Session, agency_id: int | None) -> list[Staff]:
