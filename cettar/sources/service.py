@@ -24,7 +24,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from cettar.audit import service as audit_service
-from cettar.complaint.models import ActorType, Channel, Complaint, Privacy
+from cettar.complaint import similar
+from cettar.complaint.models import OPEN_STATUSES, ActorType, Channel, Complaint, Privacy
 from cettar.complaint.workflow import record_event
 from cettar.errors import FieldError, NotFound
 from cettar.intake import service as intake_service
@@ -269,6 +270,19 @@ def _story_complaint(session: Session, fingerprint: str, now: datetime) -> int |
     return session.exec(query).first()
 
 
+NEWS_CANDIDATES = 500  # the newest open news complaints a feed item is compared with
+
+
+def _retold_story(session: Session, text: str, now: datetime) -> int | None:
+    """The open news complaint of the last 14 days that tells this story, if one does."""
+    candidates = session.exec(select(Complaint).where(
+        Complaint.channel == Channel.NEWS, col(Complaint.status).in_(sorted(OPEN_STATUSES)),
+        col(Complaint.received_at) >= now - similar.WINDOW, col(Complaint.duplicate_of_id).is_(None))
+        .order_by(col(Complaint.received_at).desc()).limit(NEWS_CANDIDATES)).all()
+    found = similar.most_similar(text, list(candidates), limit=1)
+    return found[0][0].id if found else None
+
+
 def _add_item(session: Session, item: SourceItem) -> bool:
     """Insert the item; False when another poll of the same source got there first."""
     try:
@@ -364,6 +378,11 @@ def _take_feed_item(session: Session, source: Source, item: FeedItem, *, now: da
     relevance = judge(item.title, item.text)
     if not relevance.relevant:
         _note(session, result, make(Outcome.SKIPPED, relevance.reason, None), "skipped")
+        return
+    retold = _retold_story(session, f"{item.title}\n{item.text}", now)
+    if retold is not None:  # another outlet's words for a story already filed: a second source of it
+        _note(session, result, make(Outcome.DUPLICATE, "the same story in other words (similar.THRESHOLD)", retold),
+              "duplicates")
         return
     incoming = IncomingComplaint(text=(item.text or item.title)[: get_settings().max_text_length], title=item.title[:200],
                                  channel=Channel.NEWS, source=f"feed:{source_id}", external_id=item.key,

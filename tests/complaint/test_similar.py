@@ -36,6 +36,13 @@ def test_a_rewording_scores_above_the_threshold_and_another_problem_below() -> N
     assert same >= similar.THRESHOLD > other
 
 
+def test_different_numbers_are_different_places() -> None:
+    three = "Jalan rusak di gang 3 belum diperbaiki, warga gang 3 mengeluhkan jalan rusak."
+    assert similar.scores(three, [three.replace("3", "5"), three.replace("warga", "penduduk")])[0] == 0.0
+    assert similar.scores(three, [three.replace("warga", "penduduk")])[0] >= similar.THRESHOLD
+    assert not similar.different_places("lampu mati", "lampu gang 5 mati")  # one side names no number
+
+
 def test_the_citizen_sees_what_is_already_reported_before_filing(live_server: LiveServer) -> None:
     from cettar.db import session_scope
 

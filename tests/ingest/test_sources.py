@@ -95,6 +95,24 @@ def test_one_story_from_three_outlets_is_one_complaint_with_three_sources(server
         assert len(linked) == 3 and len({i.source_id for i in linked}) == 3
 
 
+RETOLD = ("Jalan Berlubang Sepanjang 300 Meter di Kenjeran Bikin Pengendara Motor Terjatuh",
+          "<p>Jalan di kawasan Kenjeran, Surabaya, rusak dan berlubang sepanjang 300 meter sejak Oktober dan belum "
+          "diperbaiki. Saat hujan sejumlah pengendara motor terjatuh, keluh warga Kenjeran.</p>")
+
+
+def test_another_outlets_rewording_becomes_a_second_source_not_a_second_complaint(server: LocalServer, clean: str) -> None:
+    from ingest.feeds import content_fingerprint
+
+    assert content_fingerprint(RETOLD[0], RETOLD[1]) != content_fingerprint(POTHOLE[0], POTHOLE[1])  # not the same words
+    server.routes["/a"] = Route(rss([POTHOLE], outlet="Kabar Jatim", guid_prefix="a"))
+    server.routes["/b"] = Route(rss([RETOLD, DRAIN], outlet="Warta Surabaya", guid_prefix="b"))
+    first, second = (_poll(_add(server.url(path))) for path in ("/a", "/b"))
+    assert (first.created, second.created, second.duplicates) == (1, 1, 1)  # the drain story is still its own
+    with session_scope() as session:
+        linked = session.exec(select(SourceItem).where(SourceItem.complaint_id == first.complaint_ids[0])).all()
+        assert len(linked) == 2 and any("other words" in item.reason for item in linked)
+
+
 def test_a_duplicate_storm_files_each_story_once(server: LocalServer, clean: str) -> None:
     # the same entry fifty times in one feed, polled by four threads at once
     body = rss([POTHOLE])
