@@ -152,6 +152,8 @@ def test_the_form_asks_already_reported_while_the_citizen_writes(live_server: Li
     expect(phone.locator("#similar")).to_be_visible(timeout=10_000)
     expect(phone.locator(f'#similar a[href="/lacak/{code}"]')).to_have_count(1)
     expect(phone.locator("#similar")).to_contain_text("Sudah ada yang melaporkan?")
+    expect(phone.locator("#similar li small")).to_contain_text("kemiripan")  # in the page's language, not the phone's
+    assert "agency" not in phone.locator("#similar li small").inner_text()
     phone.get_by_label("Isi pengaduan").fill("Sampah menumpuk di pasar Wonokromo belum diangkut tiga hari")
     expect(phone.locator("#similar")).to_be_hidden(timeout=10_000)
     width = phone.evaluate("document.documentElement.scrollWidth")

@@ -31,7 +31,9 @@ document.addEventListener("DOMContentLoaded", function () {
     var look = function () {
       var value = text.value.trim();
       if (value.length < 30) { similar.hidden = true; return; }
-      var query = "text=" + encodeURIComponent(value.slice(0, 2000)) + (region && region.value ? "&region_code=" + encodeURIComponent(region.value) : "");
+      // the page's language, not the browser's: the status words must match the page
+      var query = "text=" + encodeURIComponent(value.slice(0, 2000)) + "&lang=" + encodeURIComponent(document.documentElement.lang || "id") +
+        (region && region.value ? "&region_code=" + encodeURIComponent(region.value) : "");
       fetch("/api/v1/complaints/similar?" + query, { headers: { "Accept": "application/json" } })
         .then(function (answer) { return answer.ok ? answer.json() : []; })
         .then(function (found) {
