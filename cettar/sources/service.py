@@ -38,7 +38,8 @@ from ingest import IncomingComplaint
 from ingest.feeds import FeedItem, content_fingerprint, item_key, parse_feed
 from ingest.fetch import Fetched, fetch
 from ingest.incoming import Contact
-from ingest.relevance import judge
+from ingest.relevance import Relevance, judge
+from classifier.flags import detect as detect_flags
 from ingest.x import Page, Post, RateLimited, XClient, XError
 
 log = logging.getLogger(__name__)
@@ -270,6 +271,20 @@ def _story_complaint(session: Session, fingerprint: str, now: datetime) -> int |
     return session.exec(query).first()
 
 
+def _judged(title: str, text: str) -> Relevance:
+    """The relevance lexicon's verdict, overruled by the intake lexicon: a fire or a bribe is a
+    complaint even in words the relevance lexicon does not list."""
+    relevance = judge(title, text)
+    if relevance.relevant:
+        return relevance
+    found = detect_flags(text, title=title)
+    if found.urgent:
+        return Relevance(True, f"urgent: {found.urgent_why}")
+    if found.sensitive:
+        return Relevance(True, f"an integrity complaint: {found.sensitive_why}")
+    return relevance
+
+
 NEWS_CANDIDATES = 500  # the newest open news complaints a feed item is compared with
 
 
@@ -375,7 +390,7 @@ def _take_feed_item(session: Session, source: Source, item: FeedItem, *, now: da
     if same_story is not None:
         _note(session, result, make(Outcome.DUPLICATE, "the same story from another source", same_story), "duplicates")
         return
-    relevance = judge(item.title, item.text)
+    relevance = _judged(item.title, item.text)
     if not relevance.relevant:
         _note(session, result, make(Outcome.SKIPPED, relevance.reason, None), "skipped")
         return
@@ -443,7 +458,7 @@ def _take_post(session: Session, source: Source, post: Post, *, now: datetime, r
             record_event(session, parent, kind="source_reply", actor_type=ActorType.CITIZEN, now=now,
                          internal_note=post.text, data={"channel": "x", "post_id": post.id})
         return
-    relevance = judge("", post.text)
+    relevance = _judged("", post.text)
     if not relevance.relevant:
         _note(session, result, make(Outcome.SKIPPED, relevance.reason, None), "skipped")
         return

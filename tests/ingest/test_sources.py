@@ -113,6 +113,18 @@ def test_another_outlets_rewording_becomes_a_second_source_not_a_second_complain
         assert len(linked) == 2 and any("other words" in item.reason for item in linked)
 
 
+def test_a_news_story_of_a_fire_is_urgent_from_the_poll_on(server: LocalServer, clean: str) -> None:
+    fire = ("Gudang Mebel di Tandes Terbakar, Api Merembet ke Permukiman",
+            "Kebakaran melanda gudang mebel di Tandes sejak pukul 14.00. Warga panik dan berusaha memadamkan api.")
+    server.routes["/fire"] = Route(rss([fire, DRAIN], guid_prefix="f"))
+    result = _poll(_add(server.url("/fire")))
+    assert result.created == 2
+    with session_scope() as session:
+        filed = {c.title: c for c in session.exec(select(Complaint).where(col(Complaint.id).in_(result.complaint_ids)))}
+        assert (filed[fire[0]].category, filed[fire[0]].priority) == ("fire", "urgent")
+        assert (filed[DRAIN[0]].category, filed[DRAIN[0]].priority) == (None, "normal")
+
+
 def test_a_duplicate_storm_files_each_story_once(server: LocalServer, clean: str) -> None:
     # the same entry fifty times in one feed, polled by four threads at once
     body = rss([POTHOLE])

@@ -245,3 +245,19 @@ def test_the_reply_on_x_carries_only_the_code_and_none_for_a_confidential_compla
     assert len(posted) == 1
     for leaked in ("warga_sby", "0812", "mampet", "Rungkut", "Humas_Sby"):
         assert leaked not in posted[0], f"{leaked!r} in the public reply to a {privacy} complaint"
+
+
+def test_posts_about_a_fire_and_a_bribe_are_marked_at_intake(x_api: LocalServer) -> None:
+    from tests.conftest import run_worker
+
+    x_api.routes[SEARCH] = api(page([
+        tweet("9601", "@Humas_Sby kebakaran di pasar Keputran, api sudah membesar, damkar belum datang"),
+        tweet("9602", "@Humas_Sby oknum petugas kelurahan minta uang 200 ribu buat surat pindah, tolong ditindak"),
+    ]))
+    result = _poll(_source(SourceKind.X_SEARCH, "@Humas_Sby"))
+    assert result.created == 2
+    run_worker()
+    with session_scope() as session:
+        fire, bribe = (session.exec(select(Complaint).where(Complaint.external_id == post)).one() for post in ("9601", "9602"))
+        assert (fire.category, fire.priority, fire.sensitive) == ("fire", "urgent", False)
+        assert bribe.sensitive and bribe.status == "triage" and bribe.agency_id is None  # a person routes it
