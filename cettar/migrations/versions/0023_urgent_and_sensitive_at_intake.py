@@ -18,15 +18,15 @@ depends_on: Union[str, Sequence[str], None] = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('agency', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('role', sa.String(length=16), server_default='', nullable=False))
-
-    with op.batch_alter_table('complaint', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('sensitive', sa.Boolean(), server_default=sa.false(), nullable=False))
-        batch_op.add_column(sa.Column('flags', sa.JSON(), nullable=True))
+    # plain ADD COLUMN (not a batch copy of the table): on SQLite a copy of `complaint` would be
+    # dropped while other tables' rows point at it
+    op.add_column('agency', sa.Column('role', sa.String(length=16), server_default='', nullable=False))
+    op.add_column('complaint', sa.Column('sensitive', sa.Boolean(), server_default=sa.false(), nullable=False))
+    op.add_column('complaint', sa.Column('flags', sa.JSON(), nullable=True))
     # the shipped (Surabaya) directory's codes; another directory sets its roles with `cettar directory load`
     op.execute("UPDATE agency SET role = 'integrity' WHERE code = 'INSPEKTORAT'")
     op.execute("UPDATE agency SET role = 'local_office' WHERE code IN ('KEL', 'KEC')")
+
 
 def downgrade() -> None:
     with op.batch_alter_table('complaint', schema=None) as batch_op:
