@@ -87,9 +87,7 @@ def similar_complaints(
     are never among them, and nothing of a reporter is."""
     _limit_lookups(request)
     checked_text(text, field="text")
-    candidates = similar.open_candidates(session, now=utcnow(), public_only=True)
-    if region_code:
-        candidates = [c for c in candidates if c.region_code == region_code]
+    candidates = similar.open_candidates(session, now=utcnow(), public_only=True, region_code=region_code)
     language = language_of(request)
     base = get_settings().public_base_url
     return [SimilarComplaintPublic(tracking_code=c.tracking_code, tracking_url=f"{base}/lacak/{c.tracking_code}",

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -42,13 +43,20 @@ def _numbers_kept(text: str) -> str:
     return _DIGITS.sub(lambda m: f" q{m.group(0).translate(_AS_LETTERS)} ", text)
 
 
+@lru_cache(maxsize=20_000)
+def _normalised(text: str) -> str:
+    """A complaint's text never changes, and the same open complaints are compared again and again
+    (every staff page, every keystroke pause on the form): each is normalised once per process."""
+    from classifier.normalise import normalise
+
+    return normalise(_numbers_kept(text))
+
+
 def scores(text: str, others: list[str]) -> list[float]:
     """The cosine similarity of ``text`` with each of ``others`` (0 … 1)."""
     if not others or not text.strip():
         return [0.0] * len(others)
-    from classifier.normalise import normalise_many
-
-    documents = normalise_many([_numbers_kept(t) for t in (text, *others)])
+    documents = [_normalised(t) for t in (text, *others)]
     try:
         matrix = vectoriser().fit_transform(documents)
     except ValueError:  # nothing but stop characters
@@ -57,24 +65,36 @@ def scores(text: str, others: list[str]) -> list[float]:
     return [0.0 if different_places(text, other) else float(score) for other, score in zip(others, similarity, strict=True)]
 
 
+@lru_cache(maxsize=20_000)
+def _numbers(text: str) -> frozenset[str]:
+    return frozenset(_DIGITS.findall(text))
+
+
 def different_places(a: str, b: str) -> bool:
     """Both name numbers and none in common (gang 3 and gang 5, RT 02 and RT 07): not one complaint."""
-    ours, theirs = set(_DIGITS.findall(a)), set(_DIGITS.findall(b))
+    ours, theirs = _numbers(a), _numbers(b)
     return bool(ours and theirs and not ours & theirs)
 
 
 def open_candidates(session: Session, *, now: datetime, agency_id: int | None = None, public_only: bool = False,
-                    exclude_id: int | None = None) -> list[Complaint]:
+                    exclude_id: int | None = None, region_code: str | None = None, channel: str | None = None,
+                    limit: int = MAX_CANDIDATES) -> list[Complaint]:
+    """The newest open complaints of the last 14 days (not merged into another), filtered in the
+    query, so that ``limit`` counts only complaints that could match."""
     query: Any = select(Complaint).where(col(Complaint.status).in_(sorted(OPEN_STATUSES)),
                                          col(Complaint.received_at) >= now - WINDOW,
                                          col(Complaint.duplicate_of_id).is_(None))
     if agency_id is not None:
         query = query.where(Complaint.agency_id == agency_id)
+    if region_code:
+        query = query.where(Complaint.region_code == region_code)
+    if channel:
+        query = query.where(Complaint.channel == channel)
     if public_only:
         query = query.where(Complaint.privacy != Privacy.CONFIDENTIAL)
     if exclude_id is not None:
         query = query.where(Complaint.id != exclude_id)
-    return list(session.exec(query.order_by(col(Complaint.received_at).desc()).limit(MAX_CANDIDATES)))
+    return list(session.exec(query.order_by(col(Complaint.received_at).desc()).limit(limit)))
 
 
 def most_similar(text: str, candidates: list[Complaint], *, threshold: float = THRESHOLD,

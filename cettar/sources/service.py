@@ -25,7 +25,7 @@ from sqlmodel import Session, col, select
 
 from cettar.audit import service as audit_service
 from cettar.complaint import similar
-from cettar.complaint.models import OPEN_STATUSES, ActorType, Channel, Complaint, Privacy
+from cettar.complaint.models import ActorType, Channel, Complaint, Privacy
 from cettar.complaint.workflow import record_event
 from cettar.errors import FieldError, NotFound
 from cettar.intake import service as intake_service
@@ -290,11 +290,8 @@ NEWS_CANDIDATES = 500  # the newest open news complaints a feed item is compared
 
 def _retold_story(session: Session, text: str, now: datetime) -> int | None:
     """The open news complaint of the last 14 days that tells this story, if one does."""
-    candidates = session.exec(select(Complaint).where(
-        Complaint.channel == Channel.NEWS, col(Complaint.status).in_(sorted(OPEN_STATUSES)),
-        col(Complaint.received_at) >= now - similar.WINDOW, col(Complaint.duplicate_of_id).is_(None))
-        .order_by(col(Complaint.received_at).desc()).limit(NEWS_CANDIDATES)).all()
-    found = similar.most_similar(text, list(candidates), limit=1)
+    candidates = similar.open_candidates(session, now=now, channel=Channel.NEWS, limit=NEWS_CANDIDATES)
+    found = similar.most_similar(text, candidates, limit=1)
     return found[0][0].id if found else None
 
 
