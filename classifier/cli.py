@@ -31,6 +31,18 @@ def _load(paths: tuple[Path, ...], text_col: str, label_col: str, time_col: str)
     return merged
 
 
+def _functions(path: Path) -> dict[str, str]:
+    columns, rows = read_rows(path)
+    if "function" not in columns or not {"name", "source_label"} & set(columns):
+        raise DataError(f"{path}: needs a 'function' column and a 'name' (or 'source_label') column")
+    found: dict[str, str] = {}
+    for row in rows:
+        for key in ("source_label", "name"):
+            if row.get(key) and row.get("function"):
+                found.setdefault(row[key], row["function"])
+    return found
+
+
 @click.group()
 def classifier() -> None:
     """The routing model: train it on your history, measure it, try it."""
@@ -48,14 +60,17 @@ def classifier() -> None:
               help="Agencies with fewer examples are not learnt (their complaints go to triage).")
 @click.option("--target-precision", default=DEFAULT_TARGET_PRECISION, show_default=True,
               help="Route automatically only where validation precision reaches this.")
+@click.option("--functions", type=_DATA, help="An agency directory (CSV with name and function columns): what each "
+              "label does, so that a deployment with other agencies routes to the one of the same function.")
 def train(data: tuple[Path, ...], text_col: str, label_col: str, time_col: str, out: Path,
-          min_examples: int, target_precision: float) -> None:
+          min_examples: int, target_precision: float, functions: Path | None) -> None:
     """Train a routing model and save it with its metadata."""
     try:
         examples = _load(data, text_col, label_col, time_col)
+        label_functions = _functions(functions) if functions else None
         started = time.perf_counter()
         model = train_model(examples, min_examples=min_examples, target_precision=target_precision,
-                            progress=lambda message: click.echo(f"  {message}"))
+                            label_functions=label_functions, progress=lambda message: click.echo(f"  {message}"))
     except DataError as exc:
         raise click.ClickException(str(exc)) from exc
     size = artefact.save(model, out)
@@ -125,7 +140,9 @@ def predict(model_path: Path, text: str | None, data: Path | None, text_col: str
         prediction = router.predict(text)
         found = detect_flags(text)
         verdict = ("to the triage desk (sensitive)" if found.sensitive else
-                   "routed automatically" if prediction.auto_routed else "to the triage desk")
+                   "routed automatically" if prediction.auto_routed else
+                   "to the triage desk (a local office: a person decides)" if prediction.label in router.policy.local_offices
+                   else "to the triage desk")
         click.echo(f"{prediction.label} (confidence {prediction.confidence:.3f}, {verdict})")
         if found.urgent:
             click.echo(f"  urgent: {found.urgent} (\"{found.urgent_why}\")")

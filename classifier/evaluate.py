@@ -16,8 +16,8 @@ from classifier.model import TrainedModel
 from classifier.train import coverage_table
 
 
-def evaluate(model: TrainedModel, examples: Examples, *, threshold: float | None = None) -> dict[str, Any]:
-    classifier = Classifier(model, threshold=threshold)
+def evaluate(model: TrainedModel, examples: Examples) -> dict[str, Any]:
+    classifier = Classifier(model)
     predictions = classifier.predict_many(examples.texts)
     return report(predictions, examples.labels, known_labels=model.labels, threshold=classifier.threshold)
 

@@ -1,10 +1,10 @@
-"""Training: the label set, the auto-routing threshold chosen on held-out recent data, the fit."""
+"""Training: the label set, the auto-routing policy chosen on the newest months predicted out of sample, the fit."""
 
 from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -14,10 +14,12 @@ import sklearn
 
 from classifier.data import DataError, Examples, chronological
 from classifier.model import NEVER, TrainedModel, build_pipeline, strip_for_storage
-from classifier.predict import Classifier
+from classifier.policy import Logged, Policy, choose_policy, local_offices_among, precision_at
+from classifier.predict import Classifier, Prediction
 
 DEFAULT_TARGET_PRECISION = 0.95
 DEFAULT_MIN_EXAMPLES = 8
+VALIDATION_MONTHS = 3
 
 
 def choose_threshold(confidences: ArrayLike, correct: ArrayLike, target_precision: float) -> tuple[float, float, float]:
@@ -63,43 +65,92 @@ def _label_set(labels: Sequence[str], min_examples: int) -> tuple[list[str], dic
     return kept, dropped
 
 
+def months_of(examples: Examples) -> list[str]:
+    """The calendar months (``YYYY-MM``) the examples were submitted in, oldest first."""
+    return sorted({t[:7] for t in examples.times if len(t) >= 7})
+
+
+def fit(examples: Examples, known: set[str], params: dict[str, Any]) -> TrainedModel | None:
+    """A pipeline fitted on the examples of the ``known`` labels that have enough of them for the
+    calibration's folds; None when fewer than two labels do."""
+    folds = int(params.get("calibration_folds", 3))
+    counts = Counter(label for label in examples.labels if label in known)
+    keep = [i for i, label in enumerate(examples.labels) if counts.get(label, 0) >= folds]
+    if len({examples.labels[i] for i in keep}) < 2:
+        return None
+    pipeline = build_pipeline(**params)
+    pipeline.fit([examples.texts[i] for i in keep], [examples.labels[i] for i in keep])
+    return TrainedModel(pipeline)
+
+
+def rolling_log(examples: Examples, months: Sequence[str], *, known: set[str], params: dict[str, Any] | None = None,
+                local_offices: frozenset[str] = frozenset(),
+                progress: Callable[[str], None] = lambda message: None) -> tuple[list[Logged], list[Prediction], list[str]]:
+    """Out-of-sample predictions month by month: each month of ``months`` predicted by a model
+    fitted only on the examples submitted before it, as a deployment retrained monthly would have
+    logged them. Returns the log, the predictions (with their suggestions, the likeliest of
+    ``local_offices`` among them) and the true labels."""
+    params = dict(params or {})
+    log: list[Logged] = []
+    predictions: list[Prediction] = []
+    truth: list[str] = []
+    for month in months:
+        before = examples.subset([i for i, t in enumerate(examples.times) if t[:7] < month])
+        during = [i for i, t in enumerate(examples.times) if t[:7] == month]
+        model = fit(before, known, params) if during else None
+        if model is None:
+            continue
+        progress(f"{month}: predicted by a model fitted on the {len(before)} complaints before it")
+        for i, prediction in zip(during, Classifier(model, policy=Policy(local_offices=local_offices)).predict_many([examples.texts[i] for i in during]),
+                                 strict=True):
+            log.append(Logged(month, prediction.label, prediction.confidence, prediction.label == examples.labels[i]))
+            predictions.append(prediction)
+            truth.append(examples.labels[i])
+    return log, predictions, truth
+
+
 def train_model(
     examples: Examples,
     *,
     min_examples: int = DEFAULT_MIN_EXAMPLES,
     target_precision: float = DEFAULT_TARGET_PRECISION,
-    validation_share: float = 0.2,
+    validation_months: int = VALIDATION_MONTHS,
+    local_offices: frozenset[str] | None = None,
+    label_functions: Mapping[str, str] | None = None,
     params: dict[str, Any] | None = None,
     progress: Callable[[str], None] = lambda message: None,
 ) -> TrainedModel:
-    """Hold out the most recent ``validation_share`` of the data to choose the threshold (the model
-    is judged on complaints newer than those it learnt from, as it will be in service), then fit
-    the final model on everything. Labels with fewer than ``min_examples`` examples are not learnt:
-    complaints for them go to the triage desk."""
+    """Choose the auto-routing policy on the newest ``validation_months`` months, each predicted
+    by a model fitted on the months before it (``classifier.policy``: the target must hold in
+    every one of them), then fit the final model on everything. Labels with fewer than
+    ``min_examples`` examples are not learnt: complaints for them go to the triage desk.
+    ``local_offices``: labels never routed automatically (by default those named Kelurahan… or
+    Kecamatan…). ``label_functions``: what each agency does (``roads_drainage``, ...), kept with the
+    model so that a deployment with other agencies routes to its agency of the same function."""
     started = time.perf_counter()
     params = dict(params or {})
     examples = chronological(examples)
     kept, dropped = _label_set(examples.labels, min_examples)
     known = set(kept)
-    cut = int(len(examples) * (1 - validation_share))
-    older = Counter(examples.labels[i] for i in range(cut) if examples.labels[i] in known)
-    folds = int(params.get("calibration_folds", 3))
-    fit_part = [i for i in range(cut) if older.get(examples.labels[i], 0) >= folds]
-    progress(f"choosing the threshold: fitting on {len(fit_part)} older examples, validating on {len(examples) - cut} newer ones")
-    held_out = build_pipeline(**params)
-    held_out.fit([examples.texts[i] for i in fit_part], [examples.labels[i] for i in fit_part])
-    validation_texts = examples.texts[cut:]
-    validation_labels = examples.labels[cut:]
-    validated = Classifier(TrainedModel(held_out)).predict_many(validation_texts)
-    confidences = np.asarray([p.confidence for p in validated])
-    correct = np.asarray([p.label for p in validated]) == np.asarray(validation_labels)
-    threshold, coverage, precision = choose_threshold(confidences, correct, target_precision)
-    progress(f"threshold {threshold:.3f}: {coverage:.0%} routed automatically at {precision:.1%} precision on validation")
+    local = local_offices_among(kept) if local_offices is None else frozenset(local_offices) & known
+    months = months_of(examples)
+    if len(months) <= validation_months:
+        raise DataError(f"choosing the threshold needs more than {validation_months} months of dated complaints; "
+                        f"found {len(months)} (check --time-col)")
+    validation = months[-validation_months:]
+    progress(f"choosing the threshold on {', '.join(validation)}, each predicted by a model fitted on the months before it")
+    log, _, _ = rolling_log(examples, validation, known=known, params=params, local_offices=local,
+                            progress=lambda m: progress(f"  {m}"))
+    policy = choose_policy(log, target_precision, local_offices=local)
+    share, precision = precision_at(log, policy)
+    progress(f"threshold {policy.threshold:.3f}" + (f" ({len(policy.label_thresholds)} agencies higher)" if policy.label_thresholds else "")
+             + f": {share:.0%} routed automatically at {precision:.1%} precision on those months")
 
-    everything = [i for i in range(len(examples)) if examples.labels[i] in known]
+    everything = examples.subset([i for i in range(len(examples)) if examples.labels[i] in known])
     progress(f"fitting the final model on {len(everything)} examples, {len(kept)} agencies")
-    pipeline = build_pipeline(**params)
-    pipeline.fit([examples.texts[i] for i in everything], [examples.labels[i] for i in everything])
+    final = fit(everything, known, params)
+    assert final is not None
+    pipeline = final.pipeline
     strip_for_storage(pipeline)
     metadata = {
         "sklearn_version": sklearn.__version__,
@@ -107,16 +158,18 @@ def train_model(
         "dropped_labels": dropped,
         "data_sha256": examples.fingerprint(),
         "examples": len(everything),
-        "threshold": threshold,
+        **policy.as_metadata(),
+        "label_functions": {label: (label_functions or {})[label] for label in kept if label in (label_functions or {})},
         "target_precision": target_precision,
         "validation": {
-            "examples": len(validation_texts),
-            "accuracy": float(correct.mean()) if len(correct) else 0.0,
-            "auto_routed_share": coverage,
+            "examples": len(log),
+            "months": validation,
+            "accuracy": sum(p.right for p in log) / len(log) if log else 0.0,
+            "auto_routed_share": share,
             "auto_routed_precision": precision,
-            # (confidence, right?) of every validation prediction: lets a deployment choose
-            # another target precision without retraining (see threshold_for)
-            "curve": [[round(float(c), 5), int(r)] for c, r in zip(confidences, correct, strict=True)],
+            # every validation prediction (month, label, confidence, right?): lets a deployment
+            # choose another target precision without retraining (see policy_for)
+            "log": [[p.month, p.label, round(p.confidence, 5), int(p.right)] for p in log],
         },
         "params": params,
         "trained_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -125,11 +178,15 @@ def train_model(
     return TrainedModel(pipeline, metadata)
 
 
-def threshold_for(model: TrainedModel, target_precision: float | None) -> float:
-    """The model's threshold, or the one that reaches ``target_precision`` on its validation data."""
+def policy_for(model: TrainedModel, target_precision: float | None) -> Policy:
+    """The model's routing policy, or the one that reaches ``target_precision`` on its logged
+    validation predictions (``CETTAR_ROUTING_PRECISION``)."""
+    policy = Policy.from_metadata(model.metadata)
     if target_precision is None or target_precision == model.metadata.get("target_precision"):
-        return model.threshold
-    curve = model.metadata.get("validation", {}).get("curve") or []
-    confidences = [c for c, _ in curve]
-    correct = [bool(r) for _, r in curve]
-    return choose_threshold(confidences, correct, target_precision)[0]
+        return policy
+    validation = model.metadata.get("validation", {})
+    if "log" in validation:
+        log = [Logged(str(m), str(label), float(c), bool(r)) for m, label, c, r in validation["log"]]
+        return choose_policy(log, target_precision, local_offices=policy.local_offices)
+    curve = validation.get("curve") or []  # a model from before the rolling validation
+    return Policy(choose_threshold([c for c, _ in curve], [bool(r) for _, r in curve], target_precision)[0])

@@ -14,7 +14,7 @@ from cettar.types import utcnow
 from classifier import Router, artefact
 from classifier.predict import ModelRouter
 from classifier.shipped import SHIPPED_MODEL
-from classifier.train import threshold_for
+from classifier.train import policy_for
 
 
 @lru_cache
@@ -26,7 +26,7 @@ def get_router() -> Router:
     spec = settings.router
     if spec == "model":
         model = artefact.load(settings.model_path or SHIPPED_MODEL)
-        return ModelRouter(model, threshold=threshold_for(model, settings.routing_precision))
+        return ModelRouter(model, policy=policy_for(model, settings.routing_precision))
     module_name, _, attribute = spec.partition(":")
     if not attribute:
         raise ValueError(f"CETTAR_ROUTER must be 'model' or 'module:attribute', not {spec!r}")

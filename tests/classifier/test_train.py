@@ -6,7 +6,7 @@ from sklearn.model_selection import GridSearchCV
 from classifier.data import DataError
 from classifier.model import NEVER, build_pipeline
 from classifier.predict import Classifier
-from classifier.train import choose_threshold, coverage_table, threshold_for, train_model
+from classifier.train import choose_threshold, coverage_table, policy_for, train_model
 from tests.classifier.conftest import made_up
 
 
@@ -44,7 +44,9 @@ def test_training_learns_chooses_a_threshold_and_records_how(small_model) -> Non
     assert small_model.labels == ["DINSOS", "DISHUB", "DLH", "DSDABM"]
     assert 0 < meta["threshold"] <= 1 and meta["validation"]["auto_routed_precision"] >= 0.95
     assert len(meta["data_sha256"]) == 64 and meta["sklearn_version"]
-    assert len(meta["validation"]["curve"]) == meta["validation"]["examples"] == 80
+    assert meta["validation"]["months"] == ["2022-10", "2022-11", "2022-12"]
+    assert len(meta["validation"]["log"]) == meta["validation"]["examples"] == 100
+    assert {month for month, *_ in meta["validation"]["log"]} == set(meta["validation"]["months"])
     held_out = made_up(80, seed=99)
     predictions = Classifier(small_model).predict_many(held_out.texts)
     accuracy = np.mean([p.label == y for p, y in zip(predictions, held_out.labels, strict=True)])
@@ -52,8 +54,8 @@ def test_training_learns_chooses_a_threshold_and_records_how(small_model) -> Non
 
 
 def test_a_stricter_precision_target_never_routes_more(small_model) -> None:  # type: ignore[no-untyped-def]
-    assert threshold_for(small_model, 0.999) >= threshold_for(small_model, 0.9)
-    assert threshold_for(small_model, None) == small_model.threshold
+    assert policy_for(small_model, 0.999).threshold >= policy_for(small_model, 0.9).threshold
+    assert policy_for(small_model, None).threshold == small_model.threshold
 
 
 def test_rare_labels_are_left_to_people_and_too_few_labels_is_an_error() -> None:
