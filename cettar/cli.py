@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from typing import Any
 from pathlib import Path
 from types import FrameType
 
@@ -64,6 +65,45 @@ def export_corrections(out: Path, label: str) -> None:
         count = routing.export_corrections(session, path=out, label=label)
     click.echo(f"Wrote {count} corrected complaints to {out}. Retrain with: cettar classifier train "
                f"--data HISTORY.csv --data {out} --out MODEL.skops")
+
+
+@classifier_commands.command("retrain")
+@click.option("--base-data", "base_data", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="CSV the challenger learns from besides this deployment's labels (repeatable; default "
+                   "CETTAR_RETRAIN_BASE_DATA).")
+@click.option("--min-labels", default=150, show_default=True, help="This deployment's labels a retrain waits for.")
+@click.option("--no-promote", is_flag=True, help="Register a winning challenger as a candidate; promote it on the model page.")
+def retrain(base_data: tuple[Path, ...], min_labels: int, no_promote: bool) -> None:
+    """Train a challenger on the staff's decisions; promote it if it is not worse than the current model."""
+    from cettar.db import session_scope
+    from cettar.errors import DomainError
+    from cettar.learning import service as learning_service
+    from cettar.types import utcnow
+
+    started = time.perf_counter()
+    try:
+        with session_scope() as session:
+            outcome = learning_service.retrain(session, now=utcnow(), by="cettar classifier retrain",
+                                               base_data=list(base_data) or None, min_labels=min_labels,
+                                               auto_promote=not no_promote, progress=lambda m: click.echo(f"  {m}"))
+    except DomainError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"{outcome.message} ({time.perf_counter() - started:.0f} s)")
+
+
+@classifier_commands.command("versions")
+def model_versions() -> None:
+    """The model registry: every routing model, the current one marked."""
+    from cettar.db import session_scope
+    from cettar.learning import service as learning_service
+    from cettar.types import utcnow
+
+    with session_scope() as session:
+        learning_service.ensure_base(session, now=utcnow())
+        for row in learning_service.versions(session):
+            mark = "*" if row.status == "current" else " "
+            click.echo(f"{mark} {row.id:>4}  {row.status:<9} {row.created_at:%Y-%m-%d %H:%M}  "
+                       f"{row.base_examples}+{row.deployment_examples} examples  {row.note}")
 
 
 main.add_command(sla_commands)
@@ -216,9 +256,21 @@ def worker(burst: bool, simple: bool) -> None:
         raise click.ClickException(f"cannot route complaints: {exc}") from exc
     _check_router_labels(router)
     _warm_up(router)
-    worker_class = SimpleWorker if simple else Worker
+    base = SimpleWorker if simple else Worker
+
+    class RoutingWorker(base):  # type: ignore[valid-type, misc]
+        """Looks for a newly promoted model before each job (at most every
+        CETTAR_MODEL_CHECK_INTERVAL seconds), so the work-horse forked for it inherits the model."""
+
+        def execute_job(self, job: Any, queue: Any) -> Any:
+            try:
+                get_router()
+            except Exception as exc:  # the job runs on with the model it has; its own call will say more
+                log.warning("could not look for a new routing model: %s", exc)
+            return super().execute_job(job, queue)
+
     connection = get_redis()
-    rq_worker = worker_class(list(ALL_QUEUES), connection=connection)
+    rq_worker = RoutingWorker(list(ALL_QUEUES), connection=connection)
     rq_worker.work(burst=burst, with_scheduler=True, logging_level=get_settings().log_level.upper())
 
 
@@ -240,28 +292,19 @@ def _warm_up(router: object) -> None:
 
 
 def _check_router_labels(router: object) -> None:
-    """Refuse to start on a model that routes to agencies this deployment does not have.
-    Uses an engine of its own, disposed before the worker forks."""
+    """Refuse to start on a model that routes to agencies this deployment does not have (by code,
+    name, or function: ``agency.service.label_codes``, which the router was built with)."""
     from classifier.predict import ModelRouter
 
     if not isinstance(router, ModelRouter):
         return
-    from sqlmodel import Session
-
-    from cettar.agency import service as agency_service
-    from cettar.db import make_engine
-
-    engine = make_engine(get_settings().effective_database_url)
-    try:
-        with Session(engine) as session:
-            unknown = agency_service.unknown_labels(session, labels=router.classifier.model.labels)
-    finally:
-        engine.dispose()
+    unknown = sorted(label for label in router.classifier.model.labels if label not in router.agency_codes)
     if unknown:
         raise click.ClickException(
             "the routing model sends complaints to agencies this deployment does not have: "
             + ", ".join(unknown)
             + ". Load the agency directory it was trained for (`cettar directory load` or `cettar seed-demo`), "
+            "give your agencies the function of each (the directory's `function` column), "
             "or train a model on your own history (`cettar classifier train`) and set CETTAR_MODEL_PATH."
         )
 
@@ -279,7 +322,7 @@ def scheduler() -> None:
     while True:
         cron = CronScheduler(connection=get_redis(), logging_level=get_settings().log_level.upper())
         for job in periodic_jobs(get_settings()):
-            cron.register(job.func, queue_name=job.queue, interval=job.interval_seconds)
+            cron.register(job.func, queue_name=job.queue, interval=job.interval_seconds, job_timeout=job.timeout_seconds)
         try:
             cron.start()  # type: ignore[no-untyped-call]
             return

@@ -45,6 +45,15 @@ RUNTIME_KEYS = {
         N_("error.privacy_raise_only"),
         N_("error.photo_empty"), N_("error.photo_missing"), N_("error.photo_not_image"), N_("error.photo_too_big"),
         N_("error.photo_too_many"),
+        N_("error.model_current"), N_("error.model_unusable"), N_("error.no_current_model"), N_("error.no_earlier_model"),
+    ),
+    # the routing-model registry (cettar.learning): a version's status, the page's notices
+    "models": (
+        N_("admin.models.status.candidate"), N_("admin.models.status.current"), N_("admin.models.status.rejected"),
+        N_("admin.models.status.retired"), N_("admin.models.queued"),
+        N_("admin.models.reason.not_worse"), N_("admin.models.reason.less_coverage"),
+        N_("admin.models.reason.less_precision"), N_("admin.models.reason.routes_nothing"),
+        N_("admin.models.recipe.base_and_labels"), N_("admin.models.recipe.labels_only"), N_("admin.models.recipe.labels"),
     ),
     # the kind of a complaint event (the timeline)
     "event": (

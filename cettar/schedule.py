@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from cettar.complaint import jobs as complaint_jobs
 from cettar.intake import jobs as intake_jobs
+from cettar.learning import jobs as learning_jobs
 from cettar.metrics import jobs as metrics_jobs
 from cettar.queue import DEFAULT_QUEUE
 from cettar.settings import Settings
@@ -23,6 +24,7 @@ class PeriodicJob:
     func: Callable[[], object]
     interval_seconds: int
     queue: str = DEFAULT_QUEUE
+    timeout_seconds: int | None = None  # RQ's default (180 s) when None
 
 
 def periodic_jobs(settings: Settings) -> list[PeriodicJob]:
@@ -33,4 +35,6 @@ def periodic_jobs(settings: Settings) -> list[PeriodicJob]:
         PeriodicJob(metrics_jobs.refresh_rollup, settings.rollup_interval),
         PeriodicJob(staff_jobs.deliver_notifications, settings.notify_interval),
         PeriodicJob(source_jobs.poll_due_sources, settings.ingest_schedule_interval),
+        *([PeriodicJob(learning_jobs.retrain_if_due, min(learning_jobs.CHECK_INTERVAL, settings.retrain_interval),
+                       timeout_seconds=learning_jobs.RETRAIN_TIMEOUT)] if settings.retrain_interval else []),
     ]

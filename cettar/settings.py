@@ -35,6 +35,12 @@ class Settings(BaseSettings):
     routing_precision: float | None = Field(
         default=None, gt=0, lt=1, description="target precision of automatic routing; empty means the model's own"
     )
+    retrain_interval: int = Field(default=604_800, ge=0, description="seconds between scheduled retrains of the "
+                                  "routing model from staff decisions (a week); 0 never retrains on a schedule")
+    retrain_base_data: str = Field(default="", description="comma-separated CSVs (text, agency, submitted_at) the "
+                                   "retrain adds to the deployment's own labels, e.g. the history of the first model")
+    model_check_interval: int = Field(default=30, ge=1, description="seconds between a worker's looks for a newly "
+                                      "promoted routing model")
     intake_requeue_after: int = Field(default=60, description="seconds before an unprocessed intake is re-sent")
     intake_sweep_interval: int = Field(default=30, description="seconds between sweeps of unprocessed intake")
     sla_sweep_interval: int = Field(default=300, description="seconds between SLA sweeps")
@@ -107,6 +113,10 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'cettar.db').resolve()}"
+
+    @property
+    def retrain_base_paths(self) -> list[Path]:
+        return [Path(part.strip()) for part in self.retrain_base_data.split(",") if part.strip()]
 
     @property
     def zone(self) -> ZoneInfo:

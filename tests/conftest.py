@@ -33,7 +33,7 @@ from cettar.embedded_redis import EmbeddedRedis
 from cettar.migrate import upgrade
 from cettar.settings import get_settings
 
-COMPLAINT_TABLES = ("complaint_photo", "reporter_message", "complaint_rating", "staff_notice", "source_item", "district_running", "agency_running", "agency_day", "notification", "sla_clock", "routing_correction", "reporter_contact", "intake_record", "complaint_event", "complaint")
+COMPLAINT_TABLES = ("routing_model", "complaint_photo", "reporter_message", "complaint_rating", "staff_notice", "source_item", "district_running", "agency_running", "agency_day", "notification", "sla_clock", "routing_correction", "reporter_contact", "intake_record", "complaint_event", "complaint")
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "surabaya_complaints_2022_2023q1.csv"
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("CETTAR_TEST_DATABASE_URL") else [])
 
@@ -105,7 +105,11 @@ def settings_env(
 def _clear_caches() -> None:
     get_settings.cache_clear()
     queue.get_redis.cache_clear()
-    # the router (the shipped model) stays loaded: tests that change CETTAR_ROUTER clear it
+    # the router stays loaded while it is the shipped model; one a test promoted is forgotten
+    from cettar.intake import jobs as intake_jobs
+
+    if intake_jobs._held is not None and intake_jobs._held.version[0] is not None:
+        intake_jobs._held = None
     queue._unreachable_until = 0.0
 
 

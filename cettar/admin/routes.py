@@ -1,4 +1,5 @@
-"""Admin pages: staff accounts and agencies (``/staf/admin/...``), for admins only."""
+"""Admin pages (``/staf/admin/...``), for admins only: staff accounts, agencies, clock policies, and the
+routing models (the registry: versions and their figures, promote, roll back, retrain now)."""
 
 from __future__ import annotations
 
@@ -16,11 +17,18 @@ from cettar.clock.policies import CLOCK_NAMES
 from cettar.clock.service import policies
 from cettar.complaint.models import CATEGORIES, Channel, Priority
 from cettar.db import SessionDep
-from cettar.errors import FieldError, NotFound
+from cettar.errors import Conflict, FieldError, NotFound
+from cettar.learning import jobs as learning_jobs
+from cettar.learning import service as learning_service
+from cettar.learning.models import ModelStatus
+from cettar.queue import DEFAULT_QUEUE, enqueue_after_commit
+from cettar.settings import get_settings
 from cettar.staff import service
 from cettar.staff.auth import Actor, require
 from cettar.staff.models import Role, Staff
 from cettar.types import utcnow
+from cettar.i18n import language_of
+from cettar.validation import message_of
 from cettar.web import RowId, render
 
 router = APIRouter(prefix="/staf/admin", include_in_schema=False)
@@ -126,3 +134,47 @@ def agency_update(session: SessionDep, actor: Admin, agency_id: RowId, active: A
     agency_service.update_settings(session, agency_id=agency_id, active=active == "1", auto_assign=auto_assign == "1",
                                    by=actor.label, now=utcnow())
     return RedirectResponse("/staf/admin/dinas", status_code=303)
+
+
+def _models_page(request: Request, session: Session, actor: Actor, *, error: str | None = None,
+                 notice: str | None = None, status_code: int = 200) -> Response:
+    learning_service.ensure_base(session, now=utcnow())
+    settings = get_settings()
+    return render(request, "staff/admin_models.html", actor.page(
+        versions=(versions := learning_service.versions(session)), error=error, notice=notice,
+        can_roll_back=any(v.status == ModelStatus.RETIRED for v in versions), base_file=learning_service.base_path().name,
+        retrain_interval_days=round(settings.retrain_interval / 86400, 1), base_data=settings.retrain_base_paths,
+        labels=len(learning_service.deployment_examples(session)), min_labels=learning_service.MIN_LABELS,
+    ), status_code=status_code)
+
+
+@router.get("/model")
+def models_page(request: Request, session: SessionDep, actor: Admin, notice: str = "") -> Response:
+    return _models_page(request, session, actor, notice={"retrain": "admin.models.queued"}.get(notice))
+
+
+@router.post("/model/{version}/promote")
+def model_promote(request: Request, session: SessionDep, actor: Admin, version: RowId) -> Response:
+    try:
+        learning_service.promote(session, version=version, by=actor.label, now=utcnow())
+    except (FieldError, Conflict) as exc:
+        return _models_page(request, session, actor, error=message_of(exc, language_of(request)), status_code=409)
+    return RedirectResponse("/staf/admin/model", status_code=303)
+
+
+@router.post("/model/rollback")
+def model_rollback(request: Request, session: SessionDep, actor: Admin) -> Response:
+    try:
+        learning_service.rollback(session, by=actor.label, now=utcnow())
+    except (FieldError, Conflict) as exc:
+        return _models_page(request, session, actor, error=message_of(exc, language_of(request)), status_code=409)
+    return RedirectResponse("/staf/admin/model", status_code=303)
+
+
+@router.post("/model/retrain")
+def model_retrain(session: SessionDep, actor: Admin) -> Response:
+    """Queue a retrain (a worker runs it: training takes minutes); the page shows its row when done."""
+    enqueue_after_commit(session, DEFAULT_QUEUE, "cettar.learning.jobs.retrain", f"{actor.label} (retrain now)",
+                         job_timeout=learning_jobs.RETRAIN_TIMEOUT)
+    audit_service.record(session, by=actor.label, action="model.retrain", target="routing model", now=utcnow())
+    return RedirectResponse("/staf/admin/model?notice=retrain", status_code=303)

@@ -35,6 +35,10 @@ class Agency(AgencyBase, table=True):
     region_code: str | None = Field(default=None, foreign_key="region.code", max_length=32)
     auto_assign: bool = False  # hand each newly routed complaint to the next officer in turn
     role: str = Field(default="", max_length=16)  # an AgencyRole
+    # what the agency does, in a vocabulary shared between deployments (roads_drainage, environment_waste,
+    # social_affairs, transport_street_lights, ...): a model trained elsewhere routes to the agency of
+    # the function its own label had
+    function: str = Field(default="", max_length=40)
 
 
 class AgencyPublic(SQLModel):

@@ -1,8 +1,10 @@
 """The agency directory is deployment data: a CSV or YAML list of code, name, level,
-parent_code, region_code (and optionally active)."""
+parent_code, region_code (and optionally active, role and function)."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
 
@@ -13,6 +15,7 @@ from cettar.audit import service as audit_service
 from cettar.errors import NotFound
 from cettar.reference_data import read_records, require
 
+_FUNCTION = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 DEMO_AGENCIES = Path(__file__).resolve().parent.parent / "data" / "agencies_surabaya.csv"
 
 
@@ -33,11 +36,28 @@ def resolve(session: Session, *, label: str) -> Agency | None:
     return session.exec(query).first()
 
 
-def unknown_labels(session: Session, *, labels: list[str]) -> list[str]:
-    """The labels that name no active agency of this deployment."""
+def unknown_labels(session: Session, *, labels: list[str], functions: Mapping[str, str] | None = None) -> list[str]:
+    """The labels that name no active agency of this deployment (see ``label_codes``)."""
+    codes = label_codes(session, labels=labels, functions=functions)
+    return sorted(label for label in labels if label not in codes)
+
+
+def label_codes(session: Session, *, labels: list[str], functions: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The agency code each of a model's labels routes to here: the agency with that code or name,
+    else (for a model trained in another deployment, whose ``functions`` say what each of its labels
+    does) the active agency with the same function. Labels that match nothing are left out."""
     agencies = list_active(session)
-    known = {a.code for a in agencies} | {a.name for a in agencies}
-    return sorted(label for label in labels if label not in known)
+    by_key = {a.code: a.code for a in agencies} | {a.name: a.code for a in agencies}
+    by_function: dict[str, str] = {}
+    for agency in agencies:
+        if agency.function:
+            by_function.setdefault(agency.function, agency.code)
+    found = {}
+    for label in labels:
+        code = by_key.get(label) or by_function.get((functions or {}).get(label, ""))
+        if code:
+            found[label] = code
+    return found
 
 
 def get_by_id(session: Session, *, agency_id: int) -> Agency | None:
@@ -89,6 +109,11 @@ def load_file(session: Session, *, path: Path) -> int:
         if role not in {r.value for r in AgencyRole}:
             raise ValueError(f"{path}: agency {row['code']!r}: role must be empty, 'integrity' or 'local_office', not {role!r}")
         agency.role = role
+        function = (row.get("function") or "").strip()
+        if function and not _FUNCTION.match(function):
+            raise ValueError(f"{path}: agency {row['code']!r}: function must be lower-case words joined by '_' "
+                             f"(e.g. roads_drainage), not {function!r}")
+        agency.function = function
         session.add(agency)
         by_code[agency.code] = agency
     session.flush()

@@ -178,24 +178,31 @@ def not_our_authority(session: Session, *, complaint: Complaint, reason: str, ac
     _record(session, complaint, CorrectionKind.NOT_OUR_AUTHORITY, None, previous, actor, now)
 
 
-def export_corrections(session: Session, *, path: Path, label: str = "name") -> int:
-    """Write the people's routing decisions as training rows (text, agency, submitted_at): the
-    latest decision per complaint that names an agency. ``label``: the agency's ``name`` (as the
-    Surabaya history records it) or ``code``."""
+def latest_decisions(session: Session) -> dict[int, tuple[Complaint, Agency]]:
+    """Each complaint's latest routing decision by a person that names an agency, by complaint id."""
     rows = session.exec(
         select(RoutingCorrection, Complaint, Agency)
         .join(Complaint, col(Complaint.id) == col(RoutingCorrection.complaint_id))
         .join(Agency, col(Agency.code) == col(RoutingCorrection.agency_code))
         .order_by(col(RoutingCorrection.created_at), col(RoutingCorrection.id))
     ).all()
-    latest: dict[int, tuple[Complaint, Agency]] = {}
-    for correction, complaint, agency in rows:
-        latest[correction.complaint_id] = (complaint, agency)
+    return {correction.complaint_id: (complaint, agency) for correction, complaint, agency in rows}
+
+
+def training_text(complaint: Complaint) -> str:
+    """A complaint as the router reads it: the title, then the text."""
+    return f"{complaint.title}\n{complaint.text}" if complaint.title else complaint.text
+
+
+def export_corrections(session: Session, *, path: Path, label: str = "name") -> int:
+    """Write the people's routing decisions as training rows (text, agency, submitted_at): the
+    latest decision per complaint that names an agency. ``label``: the agency's ``name`` (as the
+    Surabaya history records it) or ``code``."""
+    latest = latest_decisions(session)
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(["text", "agency", "submitted_at"])
         for complaint, agency in latest.values():
-            text = f"{complaint.title}\n{complaint.text}" if complaint.title else complaint.text
-            writer.writerow([spreadsheet_safe(text), agency.name if label == "name" else agency.code, complaint.received_at.isoformat()])
+            writer.writerow([spreadsheet_safe(training_text(complaint)), agency.name if label == "name" else agency.code, complaint.received_at.isoformat()])
     return len(latest)

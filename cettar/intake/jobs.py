@@ -3,30 +3,94 @@
 from __future__ import annotations
 
 import importlib
+import logging
+import time
+from dataclasses import dataclass
 from datetime import timedelta
 from functools import lru_cache
-from typing import cast
+from collections.abc import Callable
+from typing import TypeVar, cast
 
-from cettar.db import session_scope
+from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import Session
+
+from cettar.agency import service as agency_service
+from cettar.db import make_engine, session_scope
 from cettar.intake import service as intake_service
+from cettar.learning import service as learning_service
 from cettar.settings import get_settings
 from cettar.types import utcnow
-from classifier import Router, artefact
+from classifier import Router
 from classifier.predict import ModelRouter
-from classifier.shipped import SHIPPED_MODEL
 from classifier.train import policy_for
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class _Held:
+    version: tuple[int | None, str]  # (registry id, file sha256) of the model routed with
+    router: ModelRouter
+    checked: float  # time.monotonic() of the last look at the registry
+
+
+_held: _Held | None = None
+
+
+def get_router() -> Router:
+    """``CETTAR_ROUTER``: ``model`` (the registry's current model; before any is promoted, the
+    trained classifier at ``CETTAR_MODEL_PATH``, by default the one shipped for the demo agencies)
+    or ``package.module:attribute`` naming a Router or a factory of one.
+
+    The model is kept in the process and the registry looked at again every
+    ``CETTAR_MODEL_CHECK_INTERVAL`` seconds: a promoted model (or a rollback) is picked up without
+    a restart. ``cettar worker`` calls this before each job, so the forked work-horses inherit the
+    model already loaded."""
+    settings = get_settings()
+    if settings.router != "model":
+        return _custom_router(settings.router)
+    global _held
+    now = time.monotonic()
+    if _held is not None and now - _held.checked < settings.model_check_interval:
+        return _held.router
+    try:
+        row = _registry(lambda session: learning_service.current(session))
+    except SQLAlchemyError as exc:
+        if _held is None:
+            raise
+        log.warning("cannot read the model registry (%s); routing on with version %s", exc, _held.version[0])
+        _held.checked = now
+        return _held.router
+    version = (row.id, row.sha256) if row is not None and row.key else (None, "")  # every base row is the same file
+    if _held is None or _held.version != version:
+        model = learning_service.load(row)
+        codes = _registry(lambda session: agency_service.label_codes(session, labels=model.labels,
+                                                                      functions=model.metadata.get("label_functions")))
+        router = ModelRouter(model, agency_codes=codes, policy=policy_for(model, settings.routing_precision))
+        _held = _Held(version, router, now)
+        log.info("routing with model version %s", version[0] or "base")
+    _held.checked = now
+    return _held.router
+
+
+T = TypeVar("T")
+
+
+def _registry(read: Callable[[Session], T]) -> T:
+    """``read`` on a connection of its own that is closed at once: the worker's parent asks before
+    each job and must not hand its children a connection. What it returns is detached."""
+    engine = make_engine(get_settings().effective_database_url, reading=True)
+    try:
+        with Session(engine, expire_on_commit=False) as session:
+            found = read(session)
+            session.expunge_all()
+            return found
+    finally:
+        engine.dispose()
 
 
 @lru_cache
-def get_router() -> Router:
-    """``CETTAR_ROUTER``: ``model`` (the trained classifier at ``CETTAR_MODEL_PATH``, by default
-    the one shipped for the demo agencies) or ``package.module:attribute`` naming a Router or a
-    factory of one. Loaded once per process; ``cettar worker`` loads it before forking."""
-    settings = get_settings()
-    spec = settings.router
-    if spec == "model":
-        model = artefact.load(settings.model_path or SHIPPED_MODEL)
-        return ModelRouter(model, policy=policy_for(model, settings.routing_precision))
+def _custom_router(spec: str) -> Router:
     module_name, _, attribute = spec.partition(":")
     if not attribute:
         raise ValueError(f"CETTAR_ROUTER must be 'model' or 'module:attribute', not {spec!r}")

@@ -61,8 +61,12 @@ def test_an_integrity_complaint_is_never_routed_automatically_to_the_office_it_i
     assert bribe.sensitive and bribe.flags is not None and bribe.flags["sensitive"]["topic"] == "bribery"
     suggested = [s["agency_code"] for s in workbench_service.suggestions_by_confidence(bribe)]
     assert suggested[0] == "INSPEKTORAT" and "KEL" not in suggested
-    plain = _file(session, "Mohon info syarat mengurus surat domisili di kelurahan.", sure)
+    city = FixedRouter("DISPENDUKCAPIL", confidence=0.99, suggestions=[Suggestion("DISPENDUKCAPIL", 0.99)])
+    assert _file(session, BRIBE.replace("kelurahan", "kantor dispendukcapil"), city).status == Status.TRIAGE
+    plain = _file(session, "Mohon info syarat mengurus KTP dan KK yang hilang.", city)
     assert plain.status == Status.DISPOSITIONED and not plain.sensitive  # the same router routes the others
+    local = _file(session, "Mohon info syarat mengurus surat domisili di kelurahan.", sure)
+    assert local.status == Status.DISPOSITIONED  # a router's sure decision stands (the model's own policy keeps local offices for people)
 
 
 def test_staff_see_the_flags_first_and_why(live_server: LiveServer, accounts: dict[Role, Account]) -> None:

@@ -77,3 +77,38 @@ def test_admins_set_an_sla_policy_and_new_clocks_follow_it(live_server: LiveServ
     finally:
         with get_engine().begin() as connection:
             connection.execute(text("DELETE FROM sla_policy"))
+
+
+def test_admins_see_the_model_versions_promote_one_roll_back_and_queue_a_retrain(live_server: LiveServer,
+                                                                                 accounts: dict[Role, Account]) -> None:
+    from cettar import queue
+    from cettar.learning import service as learning_service
+    from cettar.learning.models import ModelStatus, RoutingModel
+    from cettar.types import utcnow
+    from tests.learning.test_registry import labelled, topics
+
+    with session_scope() as session:  # a challenger that won its evaluation, kept for a person to promote
+        labelled(session, topics(240), custom={"DISHUB": "DLH"})
+        outcome = learning_service.retrain(session, now=utcnow(), by="test", base_data=[], min_labels=100, auto_promote=False)
+        assert outcome.model is not None and outcome.model.status == ModelStatus.CANDIDATE
+        version = outcome.model.id
+    with live_server.client() as admin:
+        sign_in_fully(admin, accounts[Role.ADMIN])
+        page = admin.get("/staf/admin/model", headers={"Accept-Language": "id"})
+        assert page.status_code == 200 and "kandidat" in page.text and "berlaku" in page.text
+        assert f"/staf/admin/model/{version}/promote" in page.text and "Latih ulang sekarang" in page.text
+        token = form_token(page.text)
+        assert admin.post(f"/staf/admin/model/{version}/promote", data={"csrf_token": token}).status_code == 303
+        with session_scope() as session:
+            assert learning_service.current(session).id == version  # type: ignore[union-attr]
+        again = admin.post(f"/staf/admin/model/{version}/promote", data={"csrf_token": token})
+        assert again.status_code == 409 and f"Versi {version} sudah menjadi model yang berlaku" in again.text, again.text[again.text.find("<main"):][:1500]
+        assert admin.post("/staf/admin/model/rollback", data={"csrf_token": token}).status_code == 303
+        with session_scope() as session:
+            assert learning_service.current(session).key == ""  # type: ignore[union-attr]  # the base model again
+            assert len(session.exec(select(RoutingModel)).all()) == 2
+        queued = admin.post("/staf/admin/model/retrain", data={"csrf_token": token})
+        assert queued.status_code == 303 and queued.headers["location"].endswith("notice=retrain")
+        jobs = queue.get_queue().get_jobs()
+        assert [job.func_name for job in jobs] == ["cettar.learning.jobs.retrain"] and jobs[0].timeout >= 3600
+        assert "Pelatihan ulang masuk antrean" in admin.get(queued.headers["location"]).text
