@@ -25,6 +25,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("CETTAR_ENVIRONMENT", "development")
 
+from benchmarks.scratch import fresh_database, redis_server  # noqa: E402
+
 STREETS = ["Kenjeran", "Rungkut", "Darmo", "Mulyosari", "Ahmad Yani", "Diponegoro", "Pucang", "Wonokromo"]
 PROBLEMS = [("Jalan rusak dan berlubang", "Warga mengeluhkan jalan rusak berlubang yang membahayakan pengendara."),
             ("Lampu PJU mati", "Lampu penerangan jalan mati sejak sepekan, warga khawatir kejahatan."),
@@ -81,25 +83,13 @@ def main() -> None:
     print(f"$ {' '.join([Path(sys.executable).name, *sys.argv])}\n")
 
     tmp = Path(tempfile.mkdtemp(prefix="cettar-bench-ingest-"))
-    embedded = None
-    redis_url = args.redis_url
-    if not redis_url:
-        from cettar.embedded_redis import EmbeddedRedis
-
-        embedded = EmbeddedRedis(tmp / "redis")
-        embedded.start()
-        redis_url = embedded.url
     from tests.support.httpserver import Route, local_server
 
-    try:
-        with local_server() as server:
-            for feed in range(args.feeds):
-                server.routes[f"/feed{feed}.xml"] = Route(feed_body(feed, args.entries // args.feeds))
-            for workers in args.workers:
-                run(args, server, workers, redis_url, tmp / f"run{workers}")
-    finally:
-        if embedded:
-            embedded.stop()
+    with redis_server(tmp, args.redis_url) as redis_url, local_server() as server:
+        for feed in range(args.feeds):
+            server.routes[f"/feed{feed}.xml"] = Route(feed_body(feed, args.entries // args.feeds))
+        for workers in args.workers:
+            run(args, server, workers, redis_url, tmp / f"run{workers}")
 
 
 def run(args: argparse.Namespace, server, workers: int, redis_url: str, folder: Path) -> None:  # type: ignore[no-untyped-def]
@@ -114,18 +104,7 @@ def run(args: argparse.Namespace, server, workers: int, redis_url: str, folder: 
 
     get_settings.cache_clear()
     queue.get_redis.cache_clear()
-    if args.database_url:
-        from sqlalchemy import inspect, text
-
-        from cettar.db import make_engine
-
-        engine = make_engine(url)
-        with engine.begin() as connection:
-            for table in inspect(connection).get_table_names():
-                connection.execute(text(f'DROP TABLE IF EXISTS "{table}" CASCADE'))
-        engine.dispose()
-    subprocess.run([sys.executable, "-m", "cettar", "db", "upgrade"], env=env, check=True, capture_output=True)
-    subprocess.run([sys.executable, "-m", "cettar", "seed-demo", "--no-complaints"], env=env, check=True, capture_output=True)
+    fresh_database(url, env, drop=bool(args.database_url))
     redis = queue.get_redis()
     redis.flushdb()
     from sqlmodel import col, func, select

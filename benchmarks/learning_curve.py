@@ -31,7 +31,8 @@ from classifier.data import Examples, chronological, load_examples, split_by_tim
 from classifier.model import TrainedModel  # noqa: E402
 from classifier.predict import Classifier  # noqa: E402
 from classifier.policy import Policy  # noqa: E402
-from classifier.train import DEFAULT_MIN_EXAMPLES, fit  # noqa: E402
+from classifier.defaults import DEFAULT_MIN_EXAMPLES  # noqa: E402
+from classifier.train import fit  # noqa: E402
 
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "surabaya_complaints_2022_2023q1.csv"
 PARKS, HOUSING, WATER = "Dinas Pertamanan Kota X", "Dinas Perumahan Rakyat dan Kawasan Permukiman serta Pertanahan Kota X", "PDAM Kota X"

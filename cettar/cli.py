@@ -239,28 +239,36 @@ def serve(host: str, port: int, workers: int) -> None:
 
 @main.command()
 @click.option("--burst", is_flag=True, help="Exit once the queues are empty.")
-@click.option("--simple", is_flag=True, help="Run jobs in this process instead of a forked child.")
-def worker(burst: bool, simple: bool) -> None:
-    """Run one RQ worker on the intake and default queues (run any number, on any machine)."""
+@click.option("--fork", is_flag=True, help="Run each job in a forked child (RQ's default) instead of in this process.")
+@click.option("--simple", is_flag=True, hidden=True, help="The default now; kept so old scripts still run.")
+def worker(burst: bool, fork: bool, simple: bool) -> None:
+    """Run one RQ worker on the intake and default queues (run any number, on any machine).
+
+    Jobs run in the worker's own process by default (RQ's SimpleWorker, job timeouts still
+    enforced): the model, the database pool and the compiled statements stay warm from one job to
+    the next, where a forked child pays for them again each time. Delayed jobs are not this
+    worker's business (CETTAR has none; `cettar scheduler` enqueues the periodic ones), so no
+    scheduler process is started that could outlive it."""
     from rq import SimpleWorker, Worker
 
     from cettar.queue import ALL_QUEUES, get_redis
 
     _ensure_redis()
-    import cettar.models  # noqa: F401  (imported once here, not in every forked job)
+    import cettar.models  # noqa: F401  (imported once here, not in every job)
     from cettar.intake.jobs import get_router
 
     try:
-        router = get_router()  # loaded before forking: every job's work-horse inherits it
+        router = get_router()  # loaded once: in-process jobs use it, forked work-horses inherit it
     except Exception as exc:
         raise click.ClickException(f"cannot route complaints: {exc}") from exc
     _check_router_labels(router)
     _warm_up(router)
-    base = SimpleWorker if simple else Worker
+    base = Worker if fork else SimpleWorker
 
     class RoutingWorker(base):  # type: ignore[valid-type, misc]
         """Looks for a newly promoted model before each job (at most every
-        CETTAR_MODEL_CHECK_INTERVAL seconds), so the work-horse forked for it inherits the model."""
+        CETTAR_MODEL_CHECK_INTERVAL seconds), so a forked work-horse inherits the model; a
+        work-horse dies with its worker (a SIGKILLed worker leaves no job running on)."""
 
         def execute_job(self, job: Any, queue: Any) -> Any:
             try:
@@ -269,9 +277,23 @@ def worker(burst: bool, simple: bool) -> None:
                 log.warning("could not look for a new routing model: %s", exc)
             return super().execute_job(job, queue)
 
+        def main_work_horse(self, job: Any, queue: Any) -> Any:
+            _die_with_parent()
+            return super().main_work_horse(job, queue)
+
     connection = get_redis()
     rq_worker = RoutingWorker(list(ALL_QUEUES), connection=connection)
-    rq_worker.work(burst=burst, with_scheduler=True, logging_level=get_settings().log_level.upper())
+    rq_worker.work(burst=burst, with_scheduler=False, logging_level=get_settings().log_level.upper())
+
+
+def _die_with_parent() -> None:
+    """Linux: have the kernel SIGKILL this process when its parent dies."""
+    import ctypes
+
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: the work-horse ends with its job instead
+        pass
 
 
 def _warm_up(router: object) -> None:

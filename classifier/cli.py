@@ -9,12 +9,11 @@ from pathlib import Path
 
 import click
 
-from classifier import artefact
-from classifier.flags import detect as detect_flags
 from classifier.data import DataError, Examples, load_examples, read_rows, spreadsheet_safe
-from classifier.evaluate import confusion_png, report
-from classifier.predict import Classifier
-from classifier.train import DEFAULT_MIN_EXAMPLES, DEFAULT_TARGET_PRECISION, train_model
+from classifier.defaults import DEFAULT_MIN_EXAMPLES, DEFAULT_TARGET_PRECISION
+
+# scikit-learn, skops and the model are imported by the commands that use them: `cettar --help`
+# and every other command start without them (2.3 s of imports)
 
 _DATA = click.Path(dir_okay=False, path_type=Path)
 
@@ -65,6 +64,9 @@ def classifier() -> None:
 def train(data: tuple[Path, ...], text_col: str, label_col: str, time_col: str, out: Path,
           min_examples: int, target_precision: float, functions: Path | None) -> None:
     """Train a routing model and save it with its metadata."""
+    from classifier import artefact
+    from classifier.train import train_model
+
     try:
         examples = _load(data, text_col, label_col, time_col)
         label_functions = _functions(functions) if functions else None
@@ -92,6 +94,10 @@ def train(data: tuple[Path, ...], text_col: str, label_col: str, time_col: str, 
 @click.option("--confusion", type=_DATA, help="Where to draw the confusion matrix (PNG).")
 def evaluate(model_path: Path, data: Path, text_col: str, label_col: str, as_json: bool, confusion: Path | None) -> None:
     """Accuracy, macro-F1, per-agency precision/recall, accuracy by coverage, confusion matrix."""
+    from classifier import artefact
+    from classifier.evaluate import confusion_png, report
+    from classifier.predict import Classifier
+
     try:
         model = artefact.load(model_path)
         examples = load_examples(data, text_col=text_col, label_col=label_col, time_col=None)
@@ -129,6 +135,10 @@ def evaluate(model_path: Path, data: Path, text_col: str, label_col: str, as_jso
 def predict(model_path: Path, text: str | None, data: Path | None, text_col: str, out: Path | None) -> None:
     """Route one text, or every row of a CSV (adding predicted_agency, suggested_agencies, confidence,
     auto_routed, and the intake lexicon's priority, category and sensitive)."""
+    from classifier import artefact
+    from classifier.flags import detect as detect_flags
+    from classifier.predict import Classifier
+
     if (text is None) == (data is None):
         raise click.UsageError("give either --text or --data (with --out)")
     try:

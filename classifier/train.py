@@ -13,12 +13,11 @@ from numpy.typing import ArrayLike
 import sklearn
 
 from classifier.data import DataError, Examples, chronological
-from classifier.model import NEVER, TrainedModel, build_pipeline, strip_for_storage
+from classifier.defaults import DEFAULT_MIN_EXAMPLES, DEFAULT_TARGET_PRECISION, NEVER
+from classifier.model import TrainedModel, build_pipeline, strip_for_storage
 from classifier.policy import Logged, Policy, choose_policy, local_offices_among, precision_at
 from classifier.predict import Classifier, Prediction
 
-DEFAULT_TARGET_PRECISION = 0.95
-DEFAULT_MIN_EXAMPLES = 8
 VALIDATION_MONTHS = 3
 
 

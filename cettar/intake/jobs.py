@@ -102,9 +102,14 @@ def _custom_router(spec: str) -> Router:
 
 
 def process_intake(complaint_id: int) -> str:
+    """Route this complaint and, in the same transaction and classifier call, up to
+    ``CETTAR_INTAKE_BATCH - 1`` others waiting (a burst is routed a batch per job; the jobs of
+    complaints an earlier batch took find them processed and return at once)."""
     try:
         with session_scope() as session:
-            return intake_service.process(session, complaint_id=complaint_id, router=get_router(), now=utcnow())
+            outcomes = intake_service.process_batch(session, complaint_id=complaint_id, router=get_router(), now=utcnow(),
+                                                    limit=get_settings().intake_batch)
+        return ", ".join(f"{name}: {count}" for name, count in sorted(outcomes.items()))
     except Exception as exc:
         with session_scope() as session:
             intake_service.note_failure(session, complaint_id=complaint_id, error=f"{type(exc).__name__}: {exc}")

@@ -6,6 +6,7 @@ import logging
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
@@ -172,6 +173,75 @@ def process(session: Session, *, complaint_id: int, router: Router, now: datetim
     session.add(record)
     session.flush()
     return outcome
+
+
+def _claim(session: Session, complaint_id: int, limit: int) -> list[IntakeRecord]:
+    """This complaint's outbox row and up to ``limit - 1`` more unprocessed ones, oldest first,
+    locked for this transaction. On PostgreSQL rows another batch holds are skipped (it routes
+    them); SQLite's BEGIN IMMEDIATE already makes this transaction the only writer."""
+    def query(*conditions: Any) -> Any:
+        found = select(IntakeRecord).where(col(IntakeRecord.processed_at).is_(None), *conditions).order_by(col(IntakeRecord.id))
+        return found if is_sqlite(session) else found.with_for_update(skip_locked=True)
+
+    records = list(session.exec(query(IntakeRecord.complaint_id == complaint_id)))
+    if limit > len(records):
+        records += list(session.exec(query(IntakeRecord.complaint_id != complaint_id).limit(limit - len(records))))
+    return records
+
+
+def _decide_many(router: Router, complaints: list[Complaint]) -> list[tuple[RoutingDecision | None, str | None]]:
+    """One classifier call for the batch when the router can take one (``route_many``); one at a
+    time otherwise, or when the batch call fails, so that only the complaint the router cannot
+    read goes to the triage desk."""
+    many = getattr(router, "route_many", None)
+    if many is not None and complaints:
+        try:
+            decisions = many([(c.text, c.title) for c in complaints])
+            if len(decisions) == len(complaints):
+                return [(decision, None) for decision in decisions]
+        except Exception:
+            log.warning("batch routing failed for %d complaints; routing them one by one", len(complaints), exc_info=True)
+    return [_decide(router, complaint) for complaint in complaints]
+
+
+def process_batch(session: Session, *, complaint_id: int, router: Router, now: datetime, limit: int) -> dict[str, int]:
+    """Route ``complaint_id`` and up to ``limit - 1`` other received complaints waiting in the
+    outbox, in one transaction with one classifier call. Safe to run twice or concurrently: each
+    outbox row is locked, and a processed one is never routed again. A complaint whose routing
+    fails is rolled back alone (a savepoint) and left for the sweep; the others commit."""
+    outcomes: dict[str, int] = {}
+    records = _claim(session, complaint_id, max(1, limit))
+    if not records:
+        return {"already-processed": 1}
+    complaints = {c.id: c for c in session.exec(select(Complaint).where(col(Complaint.id).in_([r.complaint_id for r in records])))}
+    waiting: list[tuple[IntakeRecord, Complaint]] = []
+    for record in records:
+        complaint = complaints.get(record.complaint_id)
+        if complaint is None or complaint.status != Status.RECEIVED:
+            record.processed_at = now
+            session.add(record)
+            outcomes["already-routed"] = outcomes.get("already-routed", 0) + 1
+            continue
+        complaint.text = clean_text(complaint.text)
+        complaint.title = clean_text(complaint.title, multiline=False)
+        waiting.append((record, complaint))
+    decisions = _decide_many(router, [complaint for _, complaint in waiting])
+    for (record, complaint), (decision, failure) in zip(waiting, decisions, strict=True):
+        try:
+            with session.begin_nested():
+                outcome = routing.route_by_model(session, complaint=complaint, decision=decision, failure=failure, now=now)
+                record.processed_at = now
+                record.last_error = None
+                session.add(record)
+                session.flush()
+        except Exception as exc:  # this one waits for the sweep; the rest of the batch is routed
+            log.exception("routing complaint %s failed", complaint.id)
+            record.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+            session.add(record)
+            outcome = "failed"
+        outcomes[outcome] = outcomes.get(outcome, 0) + 1
+    session.flush()
+    return outcomes
 
 
 def note_failure(session: Session, *, complaint_id: int, error: str) -> None:

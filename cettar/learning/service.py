@@ -39,7 +39,8 @@ from classifier.data import DataError, Examples, chronological, load_examples
 from classifier.model import TrainedModel
 from classifier.predict import Classifier
 from classifier.shipped import SHIPPED_MODEL
-from classifier.train import DEFAULT_TARGET_PRECISION, policy_for, train_model
+from classifier.defaults import DEFAULT_TARGET_PRECISION
+from classifier.train import policy_for, train_model
 
 log = logging.getLogger(__name__)
 

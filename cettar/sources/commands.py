@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from cettar.sources.models import SourceKind
+from cettar.sources.kinds import SourceKind
 
 
 @click.group()

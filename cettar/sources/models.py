@@ -18,10 +18,7 @@ from sqlmodel import Field, SQLModel
 from cettar.types import UTCDateTime, timestamp_field, utcnow
 
 
-class SourceKind(StrEnum):
-    FEED = "feed"
-    X_SEARCH = "x_search"  # target: a recent-search query
-    X_MENTIONS = "x_mentions"  # target: the numeric user id whose mentions are read
+from cettar.sources.kinds import SourceKind as SourceKind  # noqa: E402  (light: the CLI reads it)
 
 
 class Health(StrEnum):

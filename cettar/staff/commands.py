@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from cettar.staff.models import Role
+from cettar.staff.roles import Role
 
 
 @click.group()

@@ -18,13 +18,7 @@ from sqlmodel import Field, SQLModel
 from cettar.types import UTCDateTime, enum_field, timestamp_field, utcnow
 
 
-class Role(StrEnum):
-    OFFICER = "officer"  # works the own agency's queue
-    SUPERVISOR = "supervisor"  # own agency: assigns, sees breaches
-    TRIAGE = "triage"  # the triage desk, province-wide
-    GOVERNOR = "governor"  # the governor's staff: reads everything, changes nothing
-    ADMIN = "admin"  # agencies, staff, SLA policies, sources
-
+from cettar.staff.roles import Role as Role  # noqa: E402  (a module of its own: the CLI reads it without SQLModel)
 
 AGENCY_ROLES = frozenset({Role.OFFICER, Role.SUPERVISOR})
 SECOND_FACTOR_REQUIRED = frozenset({Role.ADMIN, Role.GOVERNOR})

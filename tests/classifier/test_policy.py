@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from classifier.model import NEVER
+from classifier.defaults import NEVER
 from classifier.policy import Logged, Policy, choose_policy, lowest_threshold, precision_at
 
 

@@ -4,7 +4,8 @@ from sklearn.base import clone
 from sklearn.model_selection import GridSearchCV
 
 from classifier.data import DataError
-from classifier.model import NEVER, build_pipeline
+from classifier.defaults import NEVER
+from classifier.model import build_pipeline
 from classifier.predict import Classifier
 from classifier.train import choose_threshold, coverage_table, policy_for, train_model
 from tests.classifier.conftest import made_up

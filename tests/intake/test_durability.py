@@ -45,15 +45,16 @@ def routing_events_per_complaint() -> dict[int, int]:
     return {complaint_id: count for complaint_id, count in rows}
 
 
-def _wait_gone(pid: int) -> None:
+def _wait_gone(pid: int, *, group: bool = False) -> None:
+    """Until the process (or, with ``group``, every process of the group it leads) is gone."""
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
         try:
-            os.kill(pid, 0)
+            (os.killpg if group else os.kill)(pid, 0)
         except ProcessLookupError:
             return
         time.sleep(0.05)
-    raise AssertionError(f"process {pid} is still alive")
+    raise AssertionError(f"{'a process of the group of' if group else 'process'} {pid} is still alive")
 
 
 def use_redis(monkeypatch: pytest.MonkeyPatch, url: str) -> None:
@@ -102,8 +103,9 @@ def test_complaints_filed_while_redis_is_down_are_each_processed_once_it_is_back
     assert sorted(routing_events_per_complaint().values()) == [1, 1, 1, 1, 1]
 
 
-def test_a_worker_killed_mid_job_loses_nothing_and_processes_once(
-    live_server: LiveServer, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+@pytest.mark.parametrize("mode", ["in-process", "fork"])
+def test_a_worker_killed_mid_job_loses_nothing_processes_once_and_leaves_no_process_behind(
+    live_server: LiveServer, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, mode: str
 ) -> None:
     marker = tmp_path / "job-started"
     monkeypatch.setenv("CETTAR_TEST_MARKER", str(marker))
@@ -113,7 +115,8 @@ def test_a_worker_killed_mid_job_loses_nothing_and_processes_once(
         code = http.post("/api/v1/complaints", json={"text": "Sampah menumpuk di TPS dekat pasar"}).json()["tracking_code"]
 
     worker = subprocess.Popen(
-        [sys.executable, "-m", "cettar", "worker"], env={**os.environ, "PYTHONPATH": str(ROOT)},
+        [sys.executable, "-m", "cettar", "worker", *(["--fork"] if mode == "fork" else [])],
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
     )
     try:
@@ -122,12 +125,12 @@ def test_a_worker_killed_mid_job_loses_nothing_and_processes_once(
             assert time.monotonic() < deadline, "the worker never started the job"
             assert worker.poll() is None, "the worker died by itself"
             time.sleep(0.05)
-        horse = int(marker.read_text())
-        assert horse != worker.pid  # the job runs in RQ's forked work-horse, in a session of its own
-        os.killpg(worker.pid, signal.SIGKILL)  # the worker (and its scheduler) ...
-        os.kill(horse, signal.SIGKILL)  # ... and its work-horse, mid-job
+        runs_job = int(marker.read_text())
+        assert (runs_job != worker.pid) == (mode == "fork")  # a forked work-horse, or the worker itself
+        os.kill(worker.pid, signal.SIGKILL)  # the worker alone, mid-job: what an OOM kill or a lost machine does
         worker.wait(timeout=10)
-        _wait_gone(horse)
+        _wait_gone(runs_job)  # a work-horse dies with its worker ...
+        _wait_gone(worker.pid, group=True)  # ... and nothing else it started lives on (no scheduler child)
     finally:
         if worker.poll() is None:
             os.killpg(worker.pid, signal.SIGKILL)
