@@ -41,7 +41,7 @@ class Settings(BaseSettings):
                                    "retrain adds to the deployment's own labels, e.g. the history of the first model")
     model_check_interval: int = Field(default=30, ge=1, description="seconds between a worker's looks for a newly "
                                       "promoted routing model")
-    intake_batch: int = Field(default=50, ge=1, le=1000, description="complaints one routing job takes from the "
+    intake_batch: int = Field(default=100, ge=1, le=1000, description="complaints one routing job takes from the "
                               "outbox at most (one transaction, one classifier call)")
     intake_requeue_after: int = Field(default=60, description="seconds before an unprocessed intake is re-sent")
     intake_sweep_interval: int = Field(default=30, description="seconds between sweeps of unprocessed intake")
