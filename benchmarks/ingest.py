@@ -43,10 +43,10 @@ def feed_body(feed: int, count: int) -> bytes:
     for n in range(count):
         title, text = PROBLEMS[n % len(PROBLEMS)]
         street = STREETS[(n // len(PROBLEMS)) % len(STREETS)]
-        items.append(f"<item><title>{escape(f'{title} di Jl. {street} gang {feed}-{n}')}</title>"
+        items.append(f"<item><title>{escape(f'{title} di Jl. {street} gang {feed * 1000 + n}')}</title>"
                      f"<guid>bench-{feed}-{n}</guid><link>https://bench.example.test/{feed}/{n}</link>"
                      f"<pubDate>{format_datetime(datetime(2026, 11, 30, tzinfo=UTC) - timedelta(minutes=n))}</pubDate>"
-                     f"<description>{escape(f'{text} Lokasi Jl. {street} nomor {n}, wilayah {feed}.')}</description></item>")
+                     f"<description>{escape(f'{text} Lokasi Jl. {street} nomor {feed * 1000 + n}.')}</description></item>")
     return (f'<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Bench {feed}</title>'
             f"{''.join(items)}</channel></rss>").encode()
 

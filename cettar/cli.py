@@ -416,6 +416,13 @@ def up(host: str, port: int, no_demo: bool, no_history: bool) -> None:
         ctx.invoke(seed_demo, no_complaints=False, history=not no_history)
 
     command = [sys.executable, "-m", "cettar"]
+    if "PROMETHEUS_MULTIPROC_DIR" not in os.environ:  # /metrics sums the web server's and the worker's counters
+        import shutil
+
+        counters = settings.data_dir / "metrics"
+        shutil.rmtree(counters, ignore_errors=True)
+        counters.mkdir(parents=True)
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(counters)
     children = {
         "web": subprocess.Popen([*command, "serve", "--host", host, "--port", str(port)]),
         "worker": subprocess.Popen([*command, "worker"]),

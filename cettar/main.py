@@ -22,6 +22,8 @@ from cettar import __version__
 from cettar.agency import service as agency_service
 from cettar.agency.models import AgencyPublic
 from cettar.complaint import photos
+from cettar.operations import RequestMetrics
+from cettar.operations import router as operations_router
 from cettar.complaint.routes import router as complaint_router
 from cettar.dashboard.routes import api as metrics_api
 from cettar.dashboard.routes import router as dashboard_router
@@ -226,6 +228,7 @@ def create_app() -> FastAPI:
     app.include_router(workbench_api)
     app.include_router(dashboard_router)
     app.include_router(metrics_api)
+    app.include_router(operations_router)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
     if get_settings().api_docs:
         import swagger_ui_bundle
@@ -256,4 +259,5 @@ def create_app() -> FastAPI:
         return JSONResponse({"database": "ok", "redis": "ok" if redis_ok else "unreachable"})
 
     app.add_middleware(BodyLimitAndHeaders)
+    app.add_middleware(RequestMetrics)
     return app

@@ -76,6 +76,8 @@ class Settings(BaseSettings):
     x_access_token_secret: str = ""
     x_api_url: str = Field(default="", description="another host for the X API (a gateway); empty means X itself")
     x_reply: bool = Field(default=False, description="reply on X with the tracking link (needs the four write keys)")
+    metrics_token: str = Field(default="", description="a bearer token that opens /metrics to a scraper on "
+                               "another machine; without it /metrics answers only on this machine")
     log_level: str = "INFO"
 
     @field_validator("timezone")

@@ -16,6 +16,7 @@ from sqlmodel import Session
 
 from cettar.agency import service as agency_service
 from cettar.db import make_engine, session_scope
+from cettar.instruments import instruments
 from cettar.intake import service as intake_service
 from cettar.learning import service as learning_service
 from cettar.settings import get_settings
@@ -105,10 +106,12 @@ def process_intake(complaint_id: int) -> str:
     """Route this complaint and, in the same transaction and classifier call, up to
     ``CETTAR_INTAKE_BATCH - 1`` others waiting (a burst is routed a batch per job; the jobs of
     complaints an earlier batch took find them processed and return at once)."""
+    started = time.perf_counter()
     try:
         with session_scope() as session:
             outcomes = intake_service.process_batch(session, complaint_id=complaint_id, router=get_router(), now=utcnow(),
                                                     limit=get_settings().intake_batch)
+        instruments()[2].observe(time.perf_counter() - started)
         return ", ".join(f"{name}: {count}" for name, count in sorted(outcomes.items()))
     except Exception as exc:
         with session_scope() as session:
