@@ -23,11 +23,23 @@ from classifier.cli import classifier as classifier_commands
 log = logging.getLogger("cettar")
 
 
-def _setup_logging() -> None:
-    logging.basicConfig(
-        level=get_settings().log_level.upper(),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+LOG_FORMAT = "%(asctime)s %(process)d %(levelname)s %(name)s: %(message)s"
+
+
+def _setup_logging(*, again: bool = False) -> None:
+    """The console gets CETTAR_LOG_LEVEL, or, with CETTAR_LOG_FILE, warnings and errors only while
+    the file gets everything at CETTAR_LOG_LEVEL (every job and request line)."""
+    settings = get_settings()
+    level = settings.log_level.upper()
+    if settings.log_file is None:
+        logging.basicConfig(level=level, format=LOG_FORMAT, force=again)
+    else:
+        settings.log_file.parent.mkdir(parents=True, exist_ok=True)
+        to_file = logging.FileHandler(settings.log_file, encoding="utf-8")
+        to_file.setLevel(level)
+        to_console = logging.StreamHandler()
+        to_console.setLevel(logging.WARNING)
+        logging.basicConfig(level=level, format=LOG_FORMAT, handlers=[to_file, to_console], force=again)
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 
 
@@ -231,9 +243,10 @@ def serve(host: str, port: int, workers: int) -> None:
 
     _ensure_redis()
     click.echo(f"CETTAR is serving at http://{host}:{port}")
+    quiet: dict[str, Any] = {"log_config": None} if get_settings().log_file else {}  # into our handlers: the file
     uvicorn.run(
         "cettar.main:create_app", factory=True, host=host, port=port, workers=workers,
-        proxy_headers=True, log_level=get_settings().log_level.lower(),
+        proxy_headers=True, log_level=get_settings().log_level.lower(), **quiet,
     )
 
 
@@ -389,13 +402,19 @@ def _raise_stop(_signum: int, _frame: FrameType | None) -> None:
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--no-demo", is_flag=True, help="Do not load the demo data.")
 @click.option("--no-history", is_flag=True, help="Load the demo without the real Surabaya history.")
-def up(host: str, port: int, no_demo: bool, no_history: bool) -> None:
+@click.option("--verbose", is_flag=True, help="Every job and request on the console, not only in the log file.")
+def up(host: str, port: int, no_demo: bool, no_history: bool, verbose: bool) -> None:
     """Everything on one machine: migrate, seed the demo, then run Redis (embedded unless
     CETTAR_REDIS_URL is set), the web server, a worker and the scheduler. Ctrl-C stops them all."""
     from cettar import queue
     from cettar.embedded_redis import EmbeddedRedis
 
     settings = get_settings()
+    if not verbose and settings.log_file is None:  # this process and every one it starts: the details to a file
+        os.environ["CETTAR_LOG_FILE"] = str((settings.data_dir / "logs" / "cettar.log").resolve())
+        get_settings.cache_clear()
+        _setup_logging(again=True)
+    log_file = os.environ.get("CETTAR_LOG_FILE")
     embedded: EmbeddedRedis | None = None
     if not settings.redis_url:
         embedded = EmbeddedRedis(settings.data_dir / "redis")
@@ -430,6 +449,8 @@ def up(host: str, port: int, no_demo: bool, no_history: bool) -> None:
     }
     signal.signal(signal.SIGTERM, _raise_stop)
     click.echo(f"CETTAR is up: http://{host}:{port}  (Ctrl-C stops everything)")
+    if log_file:
+        click.echo(f"Log: {log_file} (warnings and errors also here; --verbose shows everything)")
     exit_code = 0
     try:
         while True:

@@ -67,7 +67,11 @@ def test_cettar_up_runs_everything_and_stops_cleanly(tmp_path: Path, monkeypatch
         process.send_signal(signal.SIGINT)
         output = process.communicate(timeout=30)[0].decode()
     assert process.returncode == 0, output
-    assert "Stopped." in output and "Demo data:" in output
+    assert "Stopped." in output and "Demo data:" in output and f"{base}/lacak/CTR-" in output
+    # quiet by default: the banner, the sample links and where the log is; every job and request in the log
+    assert " INFO " not in output and "Log: " in output, output
+    log = (tmp_path / "var" / "logs" / "cettar.log").read_text()
+    assert "rq.worker" in log and "process_intake" in log and '"POST /lapor HTTP/1.1" 201' in log
     assert not (tmp_path / "var" / "redis" / "redis.sock").exists()  # the embedded Redis is gone too
 
 
