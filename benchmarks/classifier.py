@@ -40,7 +40,8 @@ from classifier.model import build_reference  # noqa: E402
 from classifier.policy import Logged, Policy, choose_policy, local_offices_among, precision_at  # noqa: E402
 from classifier.predict import Classifier  # noqa: E402
 from classifier.defaults import DEFAULT_MIN_EXAMPLES  # noqa: E402
-from classifier.train import _label_set, choose_threshold, fit, rolling_log, train_model  # noqa: E402
+from classifier.policy import choose_threshold  # noqa: E402
+from classifier.train import _label_set, fit, rolling_log, train_model  # noqa: E402
 
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "surabaya_complaints_2022_2023q1.csv"
 

@@ -15,7 +15,6 @@ import hmac
 import os
 import time
 from collections.abc import Iterator
-from typing import Any
 
 import redis
 from fastapi import APIRouter, Request
@@ -69,12 +68,11 @@ def _checks(session: Session) -> Iterator[tuple[str, bool, str]]:
         yield "database", False, type(exc).__name__
         return
     from alembic.runtime.migration import MigrationContext
-    from alembic.script import ScriptDirectory
 
-    from cettar.migrate import alembic_config
+    from cettar.migrate import head_revision
 
     current = MigrationContext.configure(session.connection()).get_current_revision()
-    head = ScriptDirectory.from_config(alembic_config(get_settings().effective_database_url)).get_current_head()
+    head = head_revision()
     yield "migrations", current == head, f"at {current}, code expects {head}" if current != head else f"at {head}"
     try:
         yield "redis", bool(get_redis().ping()), "ok"

@@ -37,6 +37,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+from numpy.typing import ArrayLike
+
 from classifier.defaults import NEVER
 
 LOCAL_OFFICE_PREFIXES = ("Kelurahan", "Kecamatan")  # the Surabaya history's folded local offices
@@ -82,18 +85,29 @@ def local_offices_among(labels: Iterable[str], prefixes: Sequence[str] = LOCAL_O
     return frozenset(label for label in labels if label.startswith(tuple(prefixes)))
 
 
+def choose_threshold(confidences: ArrayLike, correct: ArrayLike, target_precision: float) -> tuple[float, float, float]:
+    """The lowest confidence at which the complaints routed automatically (confidence at or above
+    it) are still right at least ``target_precision`` of the time. Returns (threshold, coverage,
+    precision); when no threshold reaches the target, nothing is routed automatically."""
+    conf = np.asarray(confidences, dtype=float)
+    right = np.asarray(correct, dtype=bool)
+    if conf.size == 0:
+        return NEVER, 0.0, 0.0
+    order = np.argsort(-conf, kind="stable")
+    conf, right = conf[order], right[order]
+    precision = np.cumsum(right) / np.arange(1, conf.size + 1)
+    # only cut between distinct confidences: every complaint at the threshold is routed alike
+    last_of_value = np.r_[conf[1:] != conf[:-1], True]
+    good = np.flatnonzero((precision >= target_precision) & last_of_value)
+    if good.size == 0:
+        return NEVER, 0.0, 0.0
+    k = int(good[-1])
+    return float(conf[k]), (k + 1) / conf.size, float(precision[k])
+
+
 def lowest_threshold(log: Sequence[Logged], target: float) -> float:
-    """The lowest confidence at which the predictions at or above it are right at least ``target``
-    of the time (cutting only between distinct confidences); NEVER when none is."""
-    ranked = sorted(log, key=lambda p: -p.confidence)
-    right = 0
-    best = NEVER
-    for k, prediction in enumerate(ranked, start=1):
-        right += prediction.right
-        last_of_value = k == len(ranked) or ranked[k].confidence != prediction.confidence
-        if last_of_value and right / k >= target:
-            best = prediction.confidence
-    return best
+    """``choose_threshold`` over a log of predictions."""
+    return choose_threshold([p.confidence for p in log], [p.right for p in log], target)[0]
 
 
 def precision_at(log: Sequence[Logged], policy: Policy) -> tuple[float, float]:

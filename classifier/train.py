@@ -13,32 +13,12 @@ from numpy.typing import ArrayLike
 import sklearn
 
 from classifier.data import DataError, Examples, chronological
-from classifier.defaults import DEFAULT_MIN_EXAMPLES, DEFAULT_TARGET_PRECISION, NEVER
+from classifier.defaults import DEFAULT_MIN_EXAMPLES, DEFAULT_TARGET_PRECISION
 from classifier.model import TrainedModel, build_pipeline, strip_for_storage
-from classifier.policy import Logged, Policy, choose_policy, local_offices_among, precision_at
+from classifier.policy import Logged, Policy, choose_policy, choose_threshold, local_offices_among, precision_at
 from classifier.predict import Classifier, Prediction
 
 VALIDATION_MONTHS = 3
-
-
-def choose_threshold(confidences: ArrayLike, correct: ArrayLike, target_precision: float) -> tuple[float, float, float]:
-    """The lowest confidence at which the complaints routed automatically (confidence at or above
-    it) are still right at least ``target_precision`` of the time. Returns (threshold, coverage,
-    precision); when no threshold reaches the target, nothing is routed automatically."""
-    conf = np.asarray(confidences, dtype=float)
-    right = np.asarray(correct, dtype=bool)
-    if conf.size == 0:
-        return NEVER, 0.0, 0.0
-    order = np.argsort(-conf, kind="stable")
-    conf, right = conf[order], right[order]
-    precision = np.cumsum(right) / np.arange(1, conf.size + 1)
-    # only cut between distinct confidences: every complaint at the threshold is routed alike
-    last_of_value = np.r_[conf[1:] != conf[:-1], True]
-    good = np.flatnonzero((precision >= target_precision) & last_of_value)
-    if good.size == 0:
-        return NEVER, 0.0, 0.0
-    k = int(good[-1])
-    return float(conf[k]), (k + 1) / conf.size, float(precision[k])
 
 
 def coverage_table(confidences: ArrayLike, correct: ArrayLike,

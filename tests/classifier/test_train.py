@@ -7,7 +7,8 @@ from classifier.data import DataError
 from classifier.defaults import NEVER
 from classifier.model import build_pipeline
 from classifier.predict import Classifier
-from classifier.train import choose_threshold, coverage_table, policy_for, train_model
+from classifier.policy import choose_threshold
+from classifier.train import coverage_table, policy_for, train_model
 from tests.classifier.conftest import made_up
 
 
