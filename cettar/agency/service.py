@@ -19,6 +19,16 @@ _FUNCTION = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 DEMO_AGENCIES = Path(__file__).resolve().parent.parent / "data" / "agencies_surabaya.csv"
 
 
+DIRECTORY_KEY = "cettar.active_agencies"  # session.info: a batch's read of the active directory, by code and name
+
+
+def read_directory_once(session: Session) -> None:
+    """Keep the active agencies in ``session.info`` for this session's ``resolve`` calls: a batch
+    that routes a hundred complaints resolves four labels each, and reads the directory once."""
+    agencies = list_active(session)
+    session.info[DIRECTORY_KEY] = {a.name: a for a in agencies} | {a.code: a for a in agencies}
+
+
 def get_by_code(session: Session, *, code: str, active_only: bool = True) -> Agency | None:
     query = select(Agency).where(Agency.code == code)
     if active_only:
@@ -29,6 +39,10 @@ def get_by_code(session: Session, *, code: str, active_only: bool = True) -> Age
 def resolve(session: Session, *, label: str) -> Agency | None:
     """The active agency a router's label names: its code, or (for a model trained on a history
     that records agencies by name) its exact name."""
+    directory = session.info.get(DIRECTORY_KEY)
+    if directory is not None:
+        found: Agency | None = directory.get(label)
+        return found
     agency = get_by_code(session, code=label)
     if agency is not None:
         return agency

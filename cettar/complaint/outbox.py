@@ -62,12 +62,31 @@ def kind_of(event: ComplaintEvent) -> MessageKind | None:
     return MessageKind.REPLY if event.kind == "reply" and event.public_message else None
 
 
+CONTACTS_KEY = "cettar.contacts"  # session.info: the contacts of a batch's complaints, read in one query
+
+
+def read_contacts_once(session: Session, complaint_ids: list[int]) -> None:
+    """Keep these complaints' contacts (or that they have none) for this session's ``queue_for``."""
+    known: dict[int, ReporterContact | None] = session.info.setdefault(CONTACTS_KEY, {})
+    known.update(dict.fromkeys(complaint_ids))
+    if complaint_ids:
+        known.update({c.complaint_id: c for c in session.exec(
+            select(ReporterContact).where(col(ReporterContact.complaint_id).in_(complaint_ids)))})
+
+
+def _contact(session: Session, complaint_id: int) -> ReporterContact | None:
+    known = session.info.get(CONTACTS_KEY)
+    if known is not None and complaint_id in known:
+        return known[complaint_id]  # type: ignore[no-any-return]
+    return session.get(ReporterContact, complaint_id)
+
+
 def queue_for(session: Session, complaint: Complaint, event: ComplaintEvent) -> int:
     """Queue the messages this event gives the reporter (none without a contact); returns how many."""
     kind = kind_of(event)
     if kind is None or complaint.id is None:
         return 0
-    contact = session.get(ReporterContact, complaint.id)
+    contact = _contact(session, complaint.id)
     if contact is None:
         return 0
     channels = (["email"] if contact.email else []) + (["sms"] if contact.phone and get_settings().sms_gateway else [])

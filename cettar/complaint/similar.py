@@ -103,3 +103,45 @@ def most_similar(text: str, candidates: list[Complaint], *, threshold: float = T
     ranked = sorted(((c, round(s, 2)) for c, s in zip(candidates, found, strict=True) if s >= threshold),
                     key=lambda pair: -pair[1])
     return ranked[:limit]
+
+
+def _as_text(complaint: Complaint) -> str:
+    return f"{complaint.title}\n{complaint.text}" if complaint.title else complaint.text
+
+
+class StoryIndex:
+    """A feed poll's new texts against the open complaints they may retell, and against each other,
+    fitted once for the poll (one TF-IDF over the candidates and all the new texts) instead of once
+    per new text: ``retold(n, among)`` is what ``most_similar`` would say of text ``n`` if the texts
+    in ``among`` had already been filed."""
+
+    def __init__(self, candidates: list[Complaint], texts: list[str]) -> None:
+        self.candidates = candidates
+        self.texts = texts
+        self._others = [_as_text(c) for c in candidates]
+        self._similarity: Any = None
+        documents = [_normalised(t) for t in (*self._others, *texts)]
+        if texts and any(d.strip() for d in documents[len(candidates):]):
+            try:
+                matrix = vectoriser().fit_transform(documents)
+            except ValueError:  # nothing but stop characters
+                return
+            self._similarity = (matrix[len(candidates):] @ matrix.T).tocsr()
+
+    def retold(self, n: int, among: list[int]) -> tuple[Complaint | None, int | None, float] | None:
+        """The best match of text ``n`` at or above ``THRESHOLD``: (candidate, None, score) for an
+        open complaint, (None, position, score) for one of the texts ``among``; None when none."""
+        if self._similarity is None or not self.texts[n].strip():
+            return None
+        row = self._similarity.getrow(n).toarray().ravel()
+        text, offset = self.texts[n], len(self.candidates)
+        best: tuple[Complaint | None, int | None, float] | None = None
+        for i in (row[:offset] >= THRESHOLD).nonzero()[0]:
+            score = float(row[i])
+            if (best is None or score > best[2]) and not different_places(text, self._others[i]):
+                best = (self.candidates[i], None, score)
+        for position in among:  # the texts filed before this one, in the poll's order
+            score = float(row[offset + position])
+            if score >= THRESHOLD and (best is None or score > best[2]) and not different_places(text, self.texts[position]):
+                best = (None, position, score)
+        return best

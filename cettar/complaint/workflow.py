@@ -5,11 +5,14 @@ computes from the status history."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
 from sqlmodel import Session, col, select
 
+from cettar.agency import service as agency_service
 from cettar.agency.models import Agency
 from cettar.clock import service as clock_service
 from cettar.clock.models import SlaClock
@@ -56,6 +59,22 @@ DEFER_CLOCKS = "cettar.defer_clock_refresh"
 
 
 
+@contextmanager
+def batch_reads(session: Session, complaint_ids: list[int]) -> Iterator[None]:
+    """For a batch that moves many complaints in one transaction: what every step of every
+    complaint reads — the SLA policies, the active agency directory, the reporters' contacts — is
+    read once for the batch, not once per complaint (a directory or policy change commits in its own
+    transaction, so it reaches the next batch)."""
+    session.info[clock_service.POLICIES_KEY] = clock_service.policies(session)
+    agency_service.read_directory_once(session)
+    outbox.read_contacts_once(session, complaint_ids)
+    try:
+        yield
+    finally:
+        for key in (clock_service.POLICIES_KEY, agency_service.DIRECTORY_KEY, outbox.CONTACTS_KEY):
+            session.info.pop(key, None)
+
+
 def can_transition(current: Status | str, target: Status | str) -> bool:
     return Status(target) in ALLOWED.get(Status(current), frozenset())
 
@@ -96,12 +115,23 @@ def record_event(
     return event
 
 
+def _unflushed(session: Session, kind: type[Any], complaint_id: int) -> list[Any]:
+    """This complaint's rows of ``kind`` added to the session and not yet flushed, in the order added."""
+    return [row for row in session.new if isinstance(row, kind) and row.complaint_id == complaint_id]
+
+
 def status_history(session: Session, complaint_id: int) -> list[StatusChange]:
-    rows = session.exec(
-        select(ComplaintEvent.occurred_at, ComplaintEvent.to_status)
-        .where(ComplaintEvent.complaint_id == complaint_id, col(ComplaintEvent.to_status).is_not(None))
-        .order_by(col(ComplaintEvent.occurred_at), col(ComplaintEvent.id))
-    ).all()
+    """The complaint's status changes, stored and still in the session: read without flushing, so
+    that a batch of a hundred complaints is written in one flush at its end, not one per step."""
+    with session.no_autoflush:
+        rows = list(session.exec(
+            select(ComplaintEvent.occurred_at, ComplaintEvent.to_status)
+            .where(ComplaintEvent.complaint_id == complaint_id, col(ComplaintEvent.to_status).is_not(None))
+            .order_by(col(ComplaintEvent.occurred_at), col(ComplaintEvent.id))
+        ).all())
+    added = [(e.occurred_at, e.to_status) for e in _unflushed(session, ComplaintEvent, complaint_id) if e.to_status]
+    rows += sorted(added, key=lambda row: row[0])
+    rows.sort(key=lambda row: row[0])  # stable: among equal times, stored (by id) before added (in order)
     return [StatusChange(at, Status(status).value) for at, status in rows if status]
 
 
@@ -118,12 +148,14 @@ def clock_policy(session: Session, complaint: Complaint) -> tuple[Policy, Workin
 
 
 def refresh_clocks(session: Session, *, complaint: Complaint, now: datetime) -> list[SlaClock]:
-    """Write the complaint's clocks and ``due_at`` as of ``now``, from its status history (events
-    added to the session are flushed by the history query first)."""
+    """Write the complaint's clocks and ``due_at`` as of ``now``, from its status history (with the
+    events and clocks added to the session and not yet flushed)."""
     assert complaint.id is not None
     policy, calendar = clock_policy(session, complaint)
     changes = status_history(session, complaint.id)
-    existing = {c.name: c for c in session.exec(select(SlaClock).where(SlaClock.complaint_id == complaint.id))}
+    with session.no_autoflush:
+        existing = {c.name: c for c in session.exec(select(SlaClock).where(SlaClock.complaint_id == complaint.id))}
+    existing |= {c.name: c for c in _unflushed(session, SlaClock, complaint.id)}
     stored = {name: clock_service.Stored(started_at=row.started_at, breached_at=row.breached_at, deadline=row.deadline,
                                          stopped_at=row.stopped_at) for name, row in existing.items()}
     computed = clock_service.compute(policy, calendar, changes=changes, now=now, stored=stored)

@@ -13,9 +13,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from cettar.agency import service as agency_service
-from cettar.complaint import codes, routing
+from cettar.complaint import codes, outbox, routing
 from cettar.complaint.models import ActorType, Channel, Complaint, Privacy, ReporterContact, Status
-from cettar.complaint.workflow import record_event
+from cettar.complaint.workflow import batch_reads, record_event
 from cettar.db import is_sqlite
 from cettar.errors import FieldError
 from cettar.i18n import DEFAULT_LANGUAGE, LANGUAGES
@@ -23,6 +23,7 @@ from cettar.intake.models import IntakeRecord
 from cettar.queue import INTAKE_QUEUE, enqueue_after_commit
 from cettar.region import service as region_service
 from cettar.region.models import RegionLevel
+from cettar.settings import get_settings
 from classifier import Router, RoutingDecision
 from ingest import IncomingComplaint, clean_text
 
@@ -76,6 +77,74 @@ def file_complaint(session: Session, *, incoming: IncomingComplaint, now: dateti
     existing = find_by_source(session, source=incoming.source, external_id=incoming.external_id)
     if existing is not None:
         return Filed(existing, created=False)
+    complaint, secret = _new_complaint(session, incoming, now=now, route=route)
+    try:
+        with session.begin_nested():
+            session.add(complaint)
+            session.flush()
+    except IntegrityError:
+        # Another request filed the same item between our check and our insert.
+        existing = find_by_source(session, source=incoming.source, external_id=incoming.external_id)
+        if existing is None:
+            raise
+        return Filed(existing, created=False)
+    _received(session, complaint, incoming, now=now, route=route)
+    session.flush()
+    if route:
+        enqueue_after_commit(session, INTAKE_QUEUE, PROCESS_JOB, complaint.id)
+    return Filed(complaint, created=True, access_secret=secret)
+
+
+def file_many(session: Session, *, incomings: list[IncomingComplaint], now: datetime) -> list[Filed | FieldError]:
+    """File many complaints (a feed poll's new stories) in the caller's transaction, as
+    ``file_complaint`` files one, in one flush, and send one routing job per ``CETTAR_INTAKE_BATCH``
+    of them (each job routes a batch). Each result is the ``Filed`` or the ``FieldError`` that
+    item got. When an insert collides with a concurrent one, the items are filed one by one."""
+    known: dict[tuple[str, str], Complaint] = {}
+    for source in {i.source for i in incomings}:
+        ids = [i.external_id for i in incomings if i.source == source]
+        known |= {(source, c.external_id): c for c in session.exec(
+            select(Complaint).where(Complaint.source == source, col(Complaint.external_id).in_(ids)))}
+    results: list[Filed | FieldError] = []
+    fresh: list[tuple[Complaint, IncomingComplaint]] = []
+    for incoming in incomings:
+        existing = known.get((incoming.source, incoming.external_id))
+        if existing is not None:
+            results.append(Filed(existing, created=False))
+            continue
+        try:
+            complaint, secret = _new_complaint(session, incoming, now=now, route=True)
+        except FieldError as exc:
+            results.append(exc)
+            continue
+        known[(incoming.source, incoming.external_id)] = complaint
+        fresh.append((complaint, incoming))
+        results.append(Filed(complaint, created=True, access_secret=secret))
+    try:
+        with session.begin_nested():
+            session.add_all([complaint for complaint, _ in fresh])
+            session.flush()
+    except IntegrityError:  # a concurrent filing of one of them: each on its own
+        return [r if not isinstance(r, Filed) or not r.created else _one_more(session, i, now)
+                for r, i in zip(results, incomings, strict=True)]
+    with batch_reads(session, [c.id for c, _ in fresh if c.id is not None]):
+        for complaint, incoming in fresh:
+            _received(session, complaint, incoming, now=now, route=True)
+    session.flush()
+    for first in fresh[:: get_settings().intake_batch]:
+        enqueue_after_commit(session, INTAKE_QUEUE, PROCESS_JOB, first[0].id)
+    return results
+
+
+def _one_more(session: Session, incoming: IncomingComplaint, now: datetime) -> Filed | FieldError:
+    try:
+        return file_complaint(session, incoming=incoming, now=now)
+    except FieldError as exc:
+        return exc
+
+
+def _new_complaint(session: Session, incoming: IncomingComplaint, *, now: datetime, route: bool) -> tuple[Complaint, str | None]:
+    """The complaint to store (not yet added), and a confidential one's access secret."""
     region_code, district_code = _check_places(session, incoming)
     suggestions = None
     if incoming.agency_code:
@@ -107,31 +176,24 @@ def file_complaint(session: Session, *, incoming: IncomingComplaint, now: dateti
     )
     if route:  # a live complaint: urgency and integrity are known before any person reads it
         routing.mark_flags(complaint)
-    try:
-        with session.begin_nested():
-            session.add(complaint)
-            session.flush()
-    except IntegrityError:
-        # Another request filed the same item between our check and our insert.
-        existing = find_by_source(session, source=incoming.source, external_id=incoming.external_id)
-        if existing is None:
-            raise
-        return Filed(existing, created=False)
+    return complaint, secret
+
+
+def _received(session: Session, complaint: Complaint, incoming: IncomingComplaint, *, now: datetime, route: bool) -> None:
+    """A stored complaint's contact, first event and outbox row."""
     assert complaint.id is not None
     contact = incoming.contact
     if contact.name or contact.phone or contact.email or contact.handle:
-        session.add(ReporterContact(complaint_id=complaint.id, name=contact.name, phone=contact.phone, email=contact.email,
-                                    handle=contact.handle))
+        row = ReporterContact(complaint_id=complaint.id, name=contact.name, phone=contact.phone, email=contact.email,
+                              handle=contact.handle)
+        session.add(row)
+        session.info.get(outbox.CONTACTS_KEY, {})[complaint.id] = row  # a batch that reads contacts once knows it
     record_event(
         session, complaint, kind="status", actor_type=ActorType.CITIZEN, now=now,
         to_status=Status.RECEIVED, data={"channel": incoming.channel},
     )
     session.add(IntakeRecord(complaint_id=complaint.id, created_at=now, enqueued_at=now, sends=1,
                              processed_at=None if route else now))
-    session.flush()
-    if route:
-        enqueue_after_commit(session, INTAKE_QUEUE, PROCESS_JOB, complaint.id)
-    return Filed(complaint, created=True, access_secret=secret)
 
 
 def _lock_record(session: Session, complaint_id: int) -> IntakeRecord | None:
@@ -167,11 +229,16 @@ def process(session: Session, *, complaint_id: int, router: Router, now: datetim
     complaint.text = clean_text(complaint.text)
     complaint.title = clean_text(complaint.title, multiline=False)
     decision, failure = _decide(router, complaint)
+    return _route_and_mark(session, record, complaint, decision, failure, now)
+
+
+def _route_and_mark(session: Session, record: IntakeRecord, complaint: Complaint, decision: RoutingDecision | None,
+                    failure: str | None, now: datetime, *, flush: bool = True) -> str:
     outcome = routing.route_by_model(session, complaint=complaint, decision=decision, failure=failure, now=now)
-    record.processed_at = now
-    record.last_error = None
+    record.processed_at, record.last_error = now, None
     session.add(record)
-    session.flush()
+    if flush:
+        session.flush()
     return outcome
 
 
@@ -226,22 +293,33 @@ def process_batch(session: Session, *, complaint_id: int, router: Router, now: d
         complaint.title = clean_text(complaint.title, multiline=False)
         waiting.append((record, complaint))
     decisions = _decide_many(router, [complaint for _, complaint in waiting])
-    for (record, complaint), (decision, failure) in zip(waiting, decisions, strict=True):
-        try:
+    routed = list(zip(waiting, decisions, strict=True))
+    with batch_reads(session, [c.id for _, c in waiting if c.id is not None]):
+        try:  # the whole batch in one savepoint; only when a step fails, one savepoint each
             with session.begin_nested():
-                outcome = routing.route_by_model(session, complaint=complaint, decision=decision, failure=failure, now=now)
-                record.processed_at = now
-                record.last_error = None
-                session.add(record)
+                together = [_route_and_mark(session, record, complaint, decision, failure, now, flush=False)
+                            for (record, complaint), (decision, failure) in routed]
                 session.flush()
-        except Exception as exc:  # this one waits for the sweep; the rest of the batch is routed
-            log.exception("routing complaint %s failed", complaint.id)
-            record.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-            session.add(record)
-            outcome = "failed"
+        except Exception:
+            log.warning("routing a batch of %d failed; routing its complaints one by one", len(routed), exc_info=True)
+            together = [_route_one(session, record, complaint, decision, failure, now)
+                        for (record, complaint), (decision, failure) in routed]
+    for outcome in together:
         outcomes[outcome] = outcomes.get(outcome, 0) + 1
     session.flush()
     return outcomes
+
+
+def _route_one(session: Session, record: IntakeRecord, complaint: Complaint, decision: RoutingDecision | None,
+               failure: str | None, now: datetime) -> str:
+    try:
+        with session.begin_nested():
+            return _route_and_mark(session, record, complaint, decision, failure, now)
+    except Exception as exc:  # this one waits for the sweep; the rest of the batch is routed
+        log.exception("routing complaint %s failed", complaint.id)
+        record.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+        session.add(record)
+        return "failed"
 
 
 def note_failure(session: Session, *, complaint_id: int, error: str) -> None:

@@ -263,12 +263,15 @@ def _known_keys(session: Session, source_id: int, keys: Iterable[str]) -> set[st
     return set(session.exec(query))
 
 
-def _story_complaint(session: Session, fingerprint: str, now: datetime) -> int | None:
-    query = (select(SourceItem.complaint_id)
-             .where(SourceItem.fingerprint == fingerprint, col(SourceItem.complaint_id).is_not(None),
+def _story_complaints(session: Session, fingerprints: list[str], now: datetime) -> dict[str, int]:
+    """The complaint filed for each of these stories (by content fingerprint) in the last 14 days."""
+    if not fingerprints:
+        return {}
+    query = (select(SourceItem.fingerprint, SourceItem.complaint_id)
+             .where(col(SourceItem.fingerprint).in_(sorted(set(fingerprints))), col(SourceItem.complaint_id).is_not(None),
                     col(SourceItem.seen_at) >= now - DUPLICATE_WINDOW)
-             .order_by(col(SourceItem.id)).limit(1))
-    return session.exec(query).first()
+             .order_by(col(SourceItem.id).desc()))
+    return {fingerprint: complaint_id for fingerprint, complaint_id in session.exec(query) if complaint_id is not None}
 
 
 def _judged(title: str, text: str) -> Relevance:
@@ -286,13 +289,8 @@ def _judged(title: str, text: str) -> Relevance:
 
 
 NEWS_CANDIDATES = 500  # the newest open news complaints a feed item is compared with
-
-
-def _retold_story(session: Session, text: str, now: datetime) -> int | None:
-    """The open news complaint of the last 14 days that tells this story, if one does."""
-    candidates = similar.open_candidates(session, now=now, channel=Channel.NEWS, limit=NEWS_CANDIDATES)
-    found = similar.most_similar(text, candidates, limit=1)
-    return found[0][0].id if found else None
+SAME_STORY = "the same story from another source"
+RETOLD = "the same story in other words (similar.THRESHOLD)"
 
 
 def _add_item(session: Session, item: SourceItem) -> bool:
@@ -337,11 +335,9 @@ def _record_feed(session: Session, *, source_id: int, fetched: Fetched, now: dat
     if first_poll and len(fresh) > source.backfill:
         order = sorted(fresh, key=lambda i: i.published.timestamp() if i.published else 0.0, reverse=True)
         fresh, too_old = order[: source.backfill], order[source.backfill:]
-        for item in too_old:
-            _note(session, result, _item(source_id, item, Outcome.SKIPPED, f"older than the first poll's backfill ({source.backfill})"),
-                  "skipped")
-    for item in fresh:
-        _take_feed_item(session, source, item, now=now, result=result)
+        _note_many(session, result, [(_item(source_id, item, Outcome.SKIPPED, f"older than the first poll's backfill "
+                                            f"({source.backfill})"), "skipped") for item in too_old])
+    _take_feed_items(session, source, fresh, now=now, result=result)
     return _finish(session, source, result, now=now, health=Health.WARNING if parsed.warning else Health.OK,
                    error=parsed.warning)
 
@@ -350,6 +346,21 @@ def _item(source_id: int, item: FeedItem, outcome: Outcome, reason: str = "", co
     return SourceItem(source_id=source_id, item_key=item.key, fingerprint=item.fingerprint, complaint_id=complaint_id,
                       outcome=outcome, reason=reason[:500], title=item.title[:500], link=item.link[:2000],
                       published_at=item.published)
+
+
+def _note_many(session: Session, result: PollResult, notes: list[tuple[SourceItem, str]]) -> list[SourceItem]:
+    """Record the items in one flush and count them; one by one (``_note``) when a concurrent poll
+    of the source recorded one of them first. Returns the items recorded."""
+    try:
+        with session.begin_nested():
+            session.add_all([item for item, _ in notes])
+            session.flush()
+    except IntegrityError:
+        copies = [(SourceItem.model_validate(item.model_dump(exclude={"id"})), counter) for item, counter in notes]
+        return [item for item, counter in copies if _note(session, result, item, counter)]
+    for _, counter in notes:
+        setattr(result, counter, getattr(result, counter) + 1)
+    return [item for item, _ in notes]
 
 
 def _note(session: Session, result: PollResult, item: SourceItem, counter: str) -> bool:
@@ -376,30 +387,65 @@ def _file_new(session: Session, result: PollResult, incoming: IncomingComplaint,
     return complaint_id
 
 
-def _take_feed_item(session: Session, source: Source, item: FeedItem, *, now: datetime, result: PollResult) -> None:
+def _take_feed_items(session: Session, source: Source, items: list[FeedItem], *, now: datetime,
+                     result: PollResult) -> None:
+    """A poll's new items, each judged as before in the feed's order — the same story from another
+    source, not a complaint, the same story in other words, or a new complaint — with one query, one
+    similarity fit and one filing for the whole poll, and their items recorded in one flush."""
     assert source.id is not None
     source_id = source.id
-
-    def make(outcome: Outcome, reason: str, complaint_id: int | None) -> SourceItem:
-        return _item(source_id, item, outcome, reason, complaint_id)
-
-    same_story = _story_complaint(session, item.fingerprint, now)
-    if same_story is not None:
-        _note(session, result, make(Outcome.DUPLICATE, "the same story from another source", same_story), "duplicates")
-        return
-    relevance = _judged(item.title, item.text)
-    if not relevance.relevant:
-        _note(session, result, make(Outcome.SKIPPED, relevance.reason, None), "skipped")
-        return
-    retold = _retold_story(session, f"{item.title}\n{item.text}", now)
-    if retold is not None:  # another outlet's words for a story already filed: a second source of it
-        _note(session, result, make(Outcome.DUPLICATE, "the same story in other words (similar.THRESHOLD)", retold),
-              "duplicates")
-        return
-    incoming = IncomingComplaint(text=(item.text or item.title)[: get_settings().max_text_length], title=item.title[:200],
-                                 channel=Channel.NEWS, source=f"feed:{source_id}", external_id=item.key,
-                                 region_code=source.region_code, privacy=Privacy.PUBLIC)
-    _file_new(session, result, incoming, make, reason=relevance.reason, now=now)
+    notes: list[tuple[SourceItem, str]] = []
+    stories = _story_complaints(session, [item.fingerprint for item in items], now)
+    relevant: list[tuple[FeedItem, Relevance]] = []
+    for item in items:
+        if item.fingerprint in stories:
+            notes.append((_item(source_id, item, Outcome.DUPLICATE, SAME_STORY, stories[item.fingerprint]), "duplicates"))
+            continue
+        relevance = _judged(item.title, item.text)
+        if not relevance.relevant:
+            notes.append((_item(source_id, item, Outcome.SKIPPED, relevance.reason), "skipped"))
+            continue
+        relevant.append((item, relevance))
+    index = similar.StoryIndex(similar.open_candidates(session, now=now, channel=Channel.NEWS, limit=NEWS_CANDIDATES)
+                               if relevant else [], [f"{item.title}\n{item.text}" for item, _ in relevant])
+    filing: list[int] = []  # positions in ``relevant`` of the new complaints, in the feed's order
+    first_told: dict[str, int] = {}  # fingerprint -> the position filed for it
+    later: dict[int, tuple[int, str]] = {}  # position -> (the position of the story it repeats, why)
+    for n, (item, _) in enumerate(relevant):
+        if item.fingerprint in first_told:
+            later[n] = (first_told[item.fingerprint], SAME_STORY)
+            continue
+        match = index.retold(n, filing)
+        if match is not None and match[0] is not None:  # another outlet's words for a story filed before
+            notes.append((_item(source_id, item, Outcome.DUPLICATE, RETOLD, match[0].id), "duplicates"))
+        elif match is not None and match[1] is not None:  # ... or for one this poll files
+            later[n] = (match[1], RETOLD)
+        else:
+            first_told[item.fingerprint] = n
+            filing.append(n)
+    limit = get_settings().max_text_length
+    filed = intake_service.file_many(session, now=now, incomings=[
+        IncomingComplaint(text=(item.text or item.title)[:limit], title=item.title[:200], channel=Channel.NEWS,
+                          source=f"feed:{source_id}", external_id=item.key, region_code=source.region_code,
+                          privacy=Privacy.PUBLIC) for item, _ in (relevant[n] for n in filing)])
+    complaint_of: dict[int, int] = {}
+    for n, outcome in zip(filing, filed, strict=True):
+        item, relevance = relevant[n]
+        if isinstance(outcome, FieldError):
+            notes.append((_item(source_id, item, Outcome.ERROR, str(outcome)), "errors"))
+            continue
+        assert outcome.complaint.id is not None
+        complaint_of[n] = outcome.complaint.id
+        notes.append((_item(source_id, item, Outcome.CREATED, relevance.reason, outcome.complaint.id), "created"))
+    for n, (told, why) in later.items():
+        if told in complaint_of:
+            notes.append((_item(source_id, relevant[n][0], Outcome.DUPLICATE, why, complaint_of[told]), "duplicates"))
+        else:
+            notes.append((_item(source_id, relevant[n][0], Outcome.ERROR, "not filed: the story it repeats could not be filed"),
+                          "errors"))
+    recorded = _note_many(session, result, notes)
+    result.complaint_ids += [item.complaint_id for item in recorded
+                             if item.outcome == Outcome.CREATED and item.complaint_id is not None]
 
 
 def _post_item(source_id: int, post: Post, outcome: Outcome, reason: str = "", complaint_id: int | None = None) -> SourceItem:

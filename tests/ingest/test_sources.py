@@ -113,6 +113,43 @@ def test_another_outlets_rewording_becomes_a_second_source_not_a_second_complain
         assert len(linked) == 2 and any("other words" in item.reason for item in linked)
 
 
+def test_within_one_poll_a_story_told_twice_is_filed_once(server: LocalServer, clean: str) -> None:
+    # one outlet's feed carries the story, its rewording and a repeat under another guid, and another story
+    body = rss([POTHOLE, DRAIN, RETOLD], guid_prefix="p")
+    first = body[body.index(b"<item>"):body.index(b"</item>") + 7]
+    server.routes["/one"] = Route(body.replace(b"</channel>", first.replace(b">p-", b">p-again-") + b"</channel>"))
+    result = _poll(_add(server.url("/one")))
+    assert (result.seen, result.created, result.duplicates, result.errors) == (4, 2, 2, 0)
+    with session_scope() as session:
+        items = {i.item_key: i for i in _items(session, result.source_id)}
+        filed = {c.title: c.id for c in session.exec(select(Complaint).where(col(Complaint.id).in_(result.complaint_ids)))}
+        assert set(filed) == {POTHOLE[0], DRAIN[0]}
+        twins = [i for i in items.values() if i.outcome == Outcome.DUPLICATE]
+        assert {i.complaint_id for i in twins} == {filed[POTHOLE[0]]}
+        assert sorted(i.reason for i in twins) == sorted([service.SAME_STORY, service.RETOLD])
+
+
+def test_a_poll_of_many_stories_sends_one_routing_job_per_batch(server: LocalServer, clean: str,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    from cettar import queue
+    from cettar.settings import get_settings
+
+    monkeypatch.setenv("CETTAR_INTAKE_BATCH", "10")
+    monkeypatch.setenv("CETTAR_INGEST_BACKFILL", "100")
+    get_settings.cache_clear()
+    stories = [(f"Lampu PJU mati di Jl. Rungkut gang {n}", f"Lampu penerangan jalan di gang {n} mati sejak sepekan.")
+               for n in range(25)]
+    server.routes["/many"] = Route(rss(stories, guid_prefix="m"))
+    result = _poll(_add(server.url("/many")))
+    assert result.created == 25
+    assert queue.get_queue(queue.INTAKE_QUEUE).count == 3
+    run_worker()
+    with session_scope() as session:
+        assert session.exec(select(func.count()).select_from(IntakeRecord)
+                            .where(col(IntakeRecord.complaint_id).in_(result.complaint_ids),
+                                   col(IntakeRecord.processed_at).is_not(None))).one() == 25
+
+
 def test_a_news_story_of_a_fire_is_urgent_from_the_poll_on(server: LocalServer, clean: str) -> None:
     fire = ("Gudang Mebel di Tandes Terbakar, Api Merembet ke Permukiman",
             "Kebakaran melanda gudang mebel di Tandes sejak pukul 14.00. Warga panik dan berusaha memadamkan api.")

@@ -152,3 +152,39 @@ def test_batches_running_at_once_route_each_complaint_once() -> None:
             intake_service.process_batch(session, complaint_id=waiting or 0, router=CountingRouter(), now=utcnow(), limit=8)
     with session_scope() as session:
         assert routing_events(session) == dict.fromkeys(ids, 1)
+
+
+def test_filing_many_at_once_is_filing_each_and_sends_a_routing_job_per_batch(session: Session,
+                                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    from cettar.clock.models import SlaClock
+    from cettar.complaint.models import ReporterMessage
+    from cettar.errors import FieldError
+    from cettar.settings import get_settings
+
+    monkeypatch.setenv("CETTAR_INTAKE_BATCH", "4")
+    get_settings.cache_clear()
+    one = intake_service.file_complaint(session, incoming=replace(STREET_LIGHT, external_id="m" * 32), now=NOW).complaint
+    session.info.pop("pending_jobs", None)
+    incomings = [replace(STREET_LIGHT, external_id=f"many{n:028d}") for n in range(10)]
+    incomings[4] = replace(incomings[4], region_code="9999")  # no such city: that one alone is refused
+    incomings.append(incomings[0])  # the same item twice in one call: filed once
+    results = intake_service.file_many(session, incomings=incomings, now=NOW)
+    assert isinstance(results[4], FieldError) and results[4].key == "unknown_region"
+    made = [r for r in results if isinstance(r, intake_service.Filed)]
+    assert [r.created for r in made] == [True] * 9 + [False] and made[-1].complaint.id == made[0].complaint.id
+    jobs = session.info.pop("pending_jobs")
+    routing_jobs = [job for job in jobs if job.func == intake_service.PROCESS_JOB]
+    assert len(routing_jobs) == 3  # 9 new complaints, batches of 4
+    # each as file_complaint files one: its first event, its clocks and deadline, its outbox row, its message
+    for filed_one in (one, made[0].complaint):
+        clocks = {c.name: c.deadline for c in session.exec(select(SlaClock).where(SlaClock.complaint_id == filed_one.id))}
+        assert clocks and filed_one.due_at == min(d for d in clocks.values() if d)
+        assert session.exec(select(func.count()).select_from(ReporterMessage)
+                            .where(ReporterMessage.complaint_id == filed_one.id)).one() == 1
+        assert session.exec(select(func.count()).select_from(IntakeRecord)
+                            .where(IntakeRecord.complaint_id == filed_one.id, col(IntakeRecord.processed_at).is_(None))).one() == 1
+    assert ({c.name: c.deadline for c in session.exec(select(SlaClock).where(SlaClock.complaint_id == one.id))}
+            == {c.name: c.deadline for c in session.exec(select(SlaClock).where(SlaClock.complaint_id == made[0].complaint.id))})
+    again = intake_service.file_many(session, incomings=incomings[:4], now=NOW)
+    assert all(isinstance(r, intake_service.Filed) and not r.created for r in again)
+    assert not [job for job in session.info.pop("pending_jobs", []) if job.func == intake_service.PROCESS_JOB]
