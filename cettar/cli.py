@@ -23,24 +23,11 @@ from classifier.cli import classifier as classifier_commands
 log = logging.getLogger("cettar")
 
 
-LOG_FORMAT = "%(asctime)s %(process)d %(levelname)s %(name)s: %(message)s"
-
-
 def _setup_logging(*, again: bool = False) -> None:
-    """The console gets CETTAR_LOG_LEVEL, or, with CETTAR_LOG_FILE, warnings and errors only while
-    the file gets everything at CETTAR_LOG_LEVEL (every job and request line)."""
+    from cettar import logs
+
     settings = get_settings()
-    level = settings.log_level.upper()
-    if settings.log_file is None:
-        logging.basicConfig(level=level, format=LOG_FORMAT, force=again)
-    else:
-        settings.log_file.parent.mkdir(parents=True, exist_ok=True)
-        to_file = logging.FileHandler(settings.log_file, encoding="utf-8")
-        to_file.setLevel(level)
-        to_console = logging.StreamHandler()
-        to_console.setLevel(logging.WARNING)
-        logging.basicConfig(level=level, format=LOG_FORMAT, handlers=[to_file, to_console], force=again)
-    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+    logs.configure(level=settings.log_level.upper(), log_format=settings.log_format, log_file=settings.log_file, again=again)
 
 
 def _ensure_redis() -> None:
@@ -264,6 +251,7 @@ def worker(burst: bool, fork: bool, simple: bool) -> None:
     scheduler process is started that could outlive it."""
     from rq import SimpleWorker, Worker
 
+    from cettar import logs
     from cettar.queue import ALL_QUEUES, get_redis
 
     _ensure_redis()
@@ -288,7 +276,8 @@ def worker(burst: bool, fork: bool, simple: bool) -> None:
                 get_router()
             except Exception as exc:  # the job runs on with the model it has; its own call will say more
                 log.warning("could not look for a new routing model: %s", exc)
-            return super().execute_job(job, queue)
+            with logs.using_request_id((job.meta or {}).get("request_id")):  # the request that led to this job
+                return super().execute_job(job, queue)
 
         def main_work_horse(self, job: Any, queue: Any) -> Any:
             _die_with_parent()

@@ -1,6 +1,6 @@
 """Engine, metadata naming convention and the session boundary.
 
-Services only flush; the boundary (a request via ``get_session``, a job via ``session_scope``)
+Services only flush; the boundary (a request via ``cettar.deps.get_session``, a job via ``session_scope``)
 commits or rolls back. SQLite runs in WAL mode with a busy timeout, and every transaction starts
 with ``BEGIN IMMEDIATE``: a plain deferred ``BEGIN`` that reads and then writes fails with
 "database is locked" under concurrent writers instead of waiting its turn.
@@ -8,14 +8,14 @@ with ``BEGIN IMMEDIATE``: a plain deferred ``BEGIN`` that reads and then writes 
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import Depends
 from sqlalchemy import Engine, MetaData, event, text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, SQLModel, create_engine
@@ -24,6 +24,10 @@ from cettar.settings import get_settings
 from cettar.types import NAMING_CONVENTION  # noqa: F401  (set before any table is defined)
 
 metadata: MetaData = SQLModel.metadata  # named by the convention in cettar.types
+
+
+WRITER_WAIT = 10.0  # seconds, as the busy timeout
+_HOLDS_WRITER = "cettar.sqlite_writer"
 
 
 def _configure_sqlite(engine: Engine, *, reading: bool = False) -> None:
@@ -37,9 +41,40 @@ def _configure_sqlite(engine: Engine, *, reading: bool = False) -> None:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
+    if reading:
+        @event.listens_for(engine, "begin")
+        def _on_begin_reading(connection: Any) -> None:
+            connection.exec_driver_sql("BEGIN")
+        return
+
+    # One writer at a time in this process, in arrival order: SQLite lets one transaction write,
+    # and a thread that finds the file locked sleeps in its busy handler (1, 2, 5 … 100 ms) and may
+    # lose the race again when it wakes, so that under 32 concurrent requests the slowest waited
+    # seconds. Threads of one process queue on a lock instead; other processes (workers) still
+    # meet the busy timeout. The lock is taken at BEGIN and given back at the end of the transaction.
+    writer = threading.Lock()
+
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
+        record = connection.connection._connection_record  # noqa: SLF001  (the pooled DBAPI connection's record)
+        if writer.acquire(timeout=WRITER_WAIT):  # not taken in time (a thread holding two sessions): the busy timeout decides
+            record.info[_HOLDS_WRITER] = writer
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    def _release(connection: Any, *_args: Any) -> None:
+        record = getattr(getattr(connection, "connection", None), "_connection_record", None)
+        held = record.info.pop(_HOLDS_WRITER, None) if record is not None else None
+        if held is not None:
+            held.release()
+
+    event.listen(engine, "commit", _release)
+    event.listen(engine, "rollback", _release)
+
+    @event.listens_for(engine.pool, "reset")
+    def _on_reset(dbapi_connection: Any, connection_record: Any, reset_state: Any) -> None:  # back in the pool mid-transaction
+        held = connection_record.info.pop(_HOLDS_WRITER, None)
+        if held is not None:
+            held.release()
 
 
 def make_engine(url: str, *, reading: bool = False) -> Engine:
@@ -105,13 +140,3 @@ def session_scope() -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
-
-
-def get_session() -> Iterator[Session]:
-    """The request boundary: commit after the endpoint returns, roll back if it raised."""
-    with session_scope() as session:
-        yield session
-
-
-# scope="function": the commit happens before the response is sent, so a 201 means stored.
-SessionDep = Annotated[Session, Depends(get_session, scope="function")]

@@ -27,7 +27,7 @@ from cettar.operations import router as operations_router
 from cettar.complaint.routes import router as complaint_router
 from cettar.dashboard.routes import api as metrics_api
 from cettar.dashboard.routes import router as dashboard_router
-from cettar.db import SessionDep
+from cettar.deps import SessionDep
 from cettar.errors import DomainError, FieldError, RateLimited
 from cettar.i18n import language_of, translate
 from cettar.intake.routes import router as intake_router

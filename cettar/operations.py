@@ -24,7 +24,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, col, func, select
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from cettar.db import SessionDep
+from cettar import logs
+from cettar.deps import SessionDep
 from cettar.instruments import instruments, prometheus
 from cettar.queue import ALL_QUEUES, get_redis
 from cettar.settings import get_settings
@@ -34,7 +35,9 @@ LOOPBACK = {"127.0.0.1", "::1", "localhost"}
 
 
 class RequestMetrics:
-    """Counts each request by its route template (``/lacak/{code}``, never the code itself) and status."""
+    """Counts each request by its route template (``/lacak/{code}``, never the code itself) and
+    status, and gives it its request id (the caller's ``X-Request-ID``, or a new one), answered in
+    the same header."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -45,14 +48,19 @@ class RequestMetrics:
             return
         started = time.perf_counter()
         status = [500]
+        given = next((v.decode("latin-1") for k, v in scope.get("headers", []) if k == b"x-request-id"), None)
+        rid = logs.new_request_id(given)
 
         async def record(message: Message) -> None:
             if message["type"] == "http.response.start":
                 status[0] = int(message["status"])
+                message.setdefault("headers", [])
+                message["headers"] = [*message["headers"], (b"x-request-id", rid.encode("latin-1"))]
             await send(message)
 
         try:
-            await self.app(scope, receive, record)
+            with logs.using_request_id(rid):  # for the request's log lines and the jobs it enqueues
+                await self.app(scope, receive, record)
         finally:
             route = getattr(scope.get("route"), "path", None) or "unmatched"
             requests, latency, _ = instruments()

@@ -22,6 +22,7 @@ from rq import Queue
 from sqlalchemy import event
 from sqlmodel import Session
 
+from cettar import logs
 from cettar.embedded_redis import EmbeddedRedis
 from cettar.settings import get_settings
 
@@ -91,6 +92,10 @@ class PendingJob:
 def enqueue_after_commit(
     session: Session, queue: str, func: str, *args: Any, **options: Any
 ) -> None:
+    """Send this job once the session commits, carrying the request id of now (``cettar.logs``)."""
+    rid = logs.request_id.get()
+    if rid is not None:
+        options = {**options, "meta": {**options.get("meta", {}), "request_id": rid}}
     session.info.setdefault("pending_jobs", []).append(PendingJob(queue, func, args, options))
 
 

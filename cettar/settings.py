@@ -79,6 +79,8 @@ class Settings(BaseSettings):
     metrics_token: str = Field(default="", description="a bearer token that opens /metrics to a scraper on "
                                "another machine; without it /metrics answers only on this machine")
     log_level: str = "INFO"
+    log_format: Literal["text", "json"] = Field(default="text", description="json: one JSON object per log line, "
+                                                "with the request id that follows a complaint into its jobs")
     log_file: Path | None = Field(default=None, description="write the log here (at CETTAR_LOG_LEVEL) and only "
                                   "warnings and errors to the console; `cettar up` sets it unless --verbose")
 

@@ -16,7 +16,7 @@ from cettar.clock import policies as stored_policies
 from cettar.clock.policies import CLOCK_NAMES
 from cettar.clock.service import policies
 from cettar.complaint.models import CATEGORIES, Channel, Priority
-from cettar.db import SessionDep
+from cettar.deps import SessionDep
 from cettar.errors import Conflict, FieldError, NotFound
 from cettar.learning import jobs as learning_jobs
 from cettar.learning import service as learning_service

@@ -17,7 +17,8 @@ import importlib
 import logging
 import smtplib
 import ssl
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from typing import Protocol
@@ -72,6 +73,22 @@ def read_contacts_once(session: Session, complaint_ids: list[int]) -> None:
     if complaint_ids:
         known.update({c.complaint_id: c for c in session.exec(
             select(ReporterContact).where(col(ReporterContact.complaint_id).in_(complaint_ids)))})
+
+
+@contextmanager
+def contact_known(session: Session, complaint_id: int, contact: ReporterContact | None) -> Iterator[None]:
+    """While filing: the contact just added (or that there is none), so that the first event's
+    message does not query for it."""
+    known = session.info.get(CONTACTS_KEY)
+    made = known is None
+    if known is None:
+        known = session.info[CONTACTS_KEY] = {}
+    known[complaint_id] = contact
+    try:
+        yield
+    finally:
+        if made:
+            session.info.pop(CONTACTS_KEY, None)
 
 
 def _contact(session: Session, complaint_id: int) -> ReporterContact | None:

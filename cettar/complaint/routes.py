@@ -15,7 +15,7 @@ from cettar.complaint import citizen, codes, photos, similar
 from cettar.complaint import service as complaint_service
 from cettar.complaint.models import Status
 from cettar.complaint.schemas import CitizenContest, CitizenMessage, CitizenRating, ComplaintPublic, SimilarComplaintPublic
-from cettar.db import SessionDep
+from cettar.deps import SessionDep
 from cettar.errors import Conflict, FieldError, NotFound
 from cettar.i18n import language_of
 from cettar.types import utcnow

@@ -15,7 +15,7 @@ from cettar.dashboard import charts, export
 from cettar.dashboard import service as dashboard_service
 from cettar.dashboard.scorecard import LETTERS, Figures, Letter
 from cettar.dashboard.service import Dashboard
-from cettar.db import SessionDep
+from cettar.deps import SessionDep
 from cettar.errors import FieldError, NotFound
 from cettar.i18n import language_of, translate
 from cettar.settings import get_settings

@@ -21,3 +21,4 @@ class IntakeRecord(SQLModel, table=True):
     sends: int = 0
     processed_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), index=True))
     last_error: str | None = Field(default=None, sa_column=Column(Text))
+    request_id: str | None = Field(default=None, max_length=64)  # of the request that filed it (cettar.logs)

@@ -16,7 +16,7 @@ from cettar.complaint import photos
 from cettar.complaint import service as complaint_service
 from cettar.complaint.models import Channel, Privacy
 from cettar.complaint.schemas import ComplaintFiled
-from cettar.db import SessionDep
+from cettar.deps import SessionDep
 from cettar.errors import FieldError
 from cettar.i18n import language_of
 from cettar.intake import service as intake_service

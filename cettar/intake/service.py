@@ -12,6 +12,7 @@ from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from cettar import logs
 from cettar.agency import service as agency_service
 from cettar.complaint import codes, outbox, routing
 from cettar.complaint.models import ActorType, Channel, Complaint, Privacy, ReporterContact, Status
@@ -74,16 +75,14 @@ def file_complaint(session: Session, *, incoming: IncomingComplaint, now: dateti
     ``route=False`` (an import whose routing is already known) the outbox row is stored as
     processed and no job is sent: the caller routes the complaint in the same transaction.
     """
-    existing = find_by_source(session, source=incoming.source, external_id=incoming.external_id)
-    if existing is not None:
-        return Filed(existing, created=False)
     complaint, secret = _new_complaint(session, incoming, now=now, route=route)
     try:
         with session.begin_nested():
             session.add(complaint)
             session.flush()
     except IntegrityError:
-        # Another request filed the same item between our check and our insert.
+        # Filed before (a retry with the same key, a feed item seen again), or by another request
+        # between: the unique (source, external_id) says so, without a look-up before every insert.
         existing = find_by_source(session, source=incoming.source, external_id=incoming.external_id)
         if existing is None:
             raise
@@ -182,18 +181,16 @@ def _new_complaint(session: Session, incoming: IncomingComplaint, *, now: dateti
 def _received(session: Session, complaint: Complaint, incoming: IncomingComplaint, *, now: datetime, route: bool) -> None:
     """A stored complaint's contact, first event and outbox row."""
     assert complaint.id is not None
-    contact = incoming.contact
+    contact, row = incoming.contact, None
     if contact.name or contact.phone or contact.email or contact.handle:
         row = ReporterContact(complaint_id=complaint.id, name=contact.name, phone=contact.phone, email=contact.email,
                               handle=contact.handle)
         session.add(row)
-        session.info.get(outbox.CONTACTS_KEY, {})[complaint.id] = row  # a batch that reads contacts once knows it
-    record_event(
-        session, complaint, kind="status", actor_type=ActorType.CITIZEN, now=now,
-        to_status=Status.RECEIVED, data={"channel": incoming.channel},
-    )
+    with outbox.contact_known(session, complaint.id, row):
+        record_event(session, complaint, kind="status", actor_type=ActorType.CITIZEN, now=now, to_status=Status.RECEIVED,
+                     data={"channel": incoming.channel})
     session.add(IntakeRecord(complaint_id=complaint.id, created_at=now, enqueued_at=now, sends=1,
-                             processed_at=None if route else now))
+                             processed_at=None if route else now, request_id=logs.request_id.get()))
 
 
 def _lock_record(session: Session, complaint_id: int) -> IntakeRecord | None:
@@ -234,11 +231,16 @@ def process(session: Session, *, complaint_id: int, router: Router, now: datetim
 
 def _route_and_mark(session: Session, record: IntakeRecord, complaint: Complaint, decision: RoutingDecision | None,
                     failure: str | None, now: datetime, *, flush: bool = True) -> str:
-    outcome = routing.route_by_model(session, complaint=complaint, decision=decision, failure=failure, now=now)
-    record.processed_at, record.last_error = now, None
-    session.add(record)
-    if flush:
-        session.flush()
+    """Route the complaint and mark its outbox row processed; meanwhile the request id is the one of
+    the request that filed it (its jobs and its log line carry it), whichever job routes it."""
+    with logs.using_request_id(record.request_id or logs.request_id.get()):
+        outcome = routing.route_by_model(session, complaint=complaint, decision=decision, failure=failure, now=now)
+        record.processed_at, record.last_error = now, None
+        session.add(record)
+        if flush:
+            session.flush()
+        log.info("complaint %s: %s", complaint.id, outcome,
+                 extra={"complaint_id": complaint.id, "outcome": outcome, "agency_id": complaint.agency_id})
     return outcome
 
 

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
-from cettar.db import SessionDep
+from cettar.deps import SessionDep
 from cettar.sources import service
 from cettar.sources.models import SourceKind
 from cettar.staff.auth import Actor, require

@@ -16,7 +16,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 from sqlmodel import Session
 
-from cettar.db import SessionDep
+from cettar.deps import SessionDep
 from cettar.errors import DomainError
 from cettar.settings import get_settings
 from cettar.staff import service

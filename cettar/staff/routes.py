@@ -11,7 +11,7 @@ from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
 from cettar import ratelimit
-from cettar.db import SessionDep
+from cettar.deps import SessionDep
 from cettar.errors import FieldError
 from cettar.i18n import N_
 from cettar.staff import service

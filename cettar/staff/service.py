@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import secrets
@@ -25,7 +26,9 @@ MIN_PASSWORD = 12
 TOKEN_PREFIX = "cettar_"
 _hasher = PasswordHasher()
 # a hash to verify against when the account does not exist: the answer takes as long either way
-_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+@functools.cache
+def _dummy_hash() -> str:  # made at the first sign-in attempt, not at import (90 ms every command would pay)
+    return _hasher.hash(secrets.token_urlsafe(16))
 
 
 def digest(token: str) -> str:
@@ -72,7 +75,7 @@ def authenticate(session: Session, *, email: str, password: str, now: datetime) 
     """The active account with this e-mail and password, or None (which of the two was wrong is not said)."""
     staff = session.exec(select(Staff).where(Staff.email == email.strip().lower())).first()
     try:
-        _hasher.verify(staff.password_hash if staff else _DUMMY_HASH, password)
+        _hasher.verify(staff.password_hash if staff else _dummy_hash(), password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return None
     if staff is None or not staff.active:

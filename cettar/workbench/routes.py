@@ -17,7 +17,7 @@ from cettar.agency import service as agency_service
 from cettar.complaint import actions, photos
 from cettar.complaint.models import CATEGORIES, Complaint
 from cettar.dashboard.routes import dashboard_home
-from cettar.db import SessionDep
+from cettar.deps import SessionDep
 from cettar.errors import Conflict, FieldError
 from cettar.i18n import language_of
 from cettar.staff import notices
