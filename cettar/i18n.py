@@ -65,7 +65,7 @@ def language_of(request: Request) -> str:
     for candidate in (request.query_params.get("lang"), request.cookies.get("lang")):
         if candidate in LANGUAGES:
             return candidate
-    if not request.url.path.startswith("/api/"):
+    if not request.url.path.startswith(("/api/", "/open311/")):
         return DEFAULT_LANGUAGE
     accept = request.headers.get("accept-language", "")
     first = accept.split(",")[0].strip().lower()

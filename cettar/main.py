@@ -23,6 +23,7 @@ from cettar.agency import service as agency_service
 from cettar.agency.models import AgencyPublic
 from cettar.complaint import photos
 from cettar.operations import RequestMetrics
+from cettar.open311.routes import router as open311_router
 from cettar.operations import router as operations_router
 from cettar.complaint.routes import router as complaint_router
 from cettar.dashboard.routes import api as metrics_api
@@ -229,6 +230,7 @@ def create_app() -> FastAPI:
     app.include_router(dashboard_router)
     app.include_router(metrics_api)
     app.include_router(operations_router)
+    app.include_router(open311_router)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
     if get_settings().api_docs:
         import swagger_ui_bundle

@@ -78,6 +78,10 @@ class Settings(BaseSettings):
     x_reply: bool = Field(default=False, description="reply on X with the tracking link (needs the four write keys)")
     metrics_token: str = Field(default="", description="a bearer token that opens /metrics to a scraper on "
                                "another machine; without it /metrics answers only on this machine")
+    open311_jurisdiction: str = Field(default="", description="the jurisdiction_id Open311 clients send; empty means "
+                                      "the host of CETTAR_PUBLIC_BASE_URL")
+    open311_contact: str = Field(default="", description="who Open311 integrators contact (the discovery document)")
+    open311_key_service: str = Field(default="", description="how an integrator gets an Open311 api_key")
     log_level: str = "INFO"
     log_format: Literal["text", "json"] = Field(default="text", description="json: one JSON object per log line, "
                                                 "with the request id that follows a complaint into its jobs")
