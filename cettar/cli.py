@@ -16,6 +16,7 @@ import click
 
 from cettar.settings import get_settings
 from cettar.metrics.commands import sla as sla_commands
+from cettar.open311.commands import open311 as open311_commands
 from cettar.sources.commands import ingest as ingest_commands
 from cettar.staff.commands import staff as staff_commands
 from classifier.cli import classifier as classifier_commands
@@ -50,6 +51,7 @@ def main() -> None:
 
 
 main.add_command(classifier_commands)
+main.add_command(open311_commands)
 
 
 @classifier_commands.command("export-corrections")

@@ -23,6 +23,8 @@ from cettar.agency import service as agency_service
 from cettar.agency.models import AgencyPublic
 from cettar.complaint import photos
 from cettar.operations import RequestMetrics
+from cettar.open311.formats import error as open311_error
+from cettar.open311.routes import PREFIX as OPEN311_PREFIX
 from cettar.open311.routes import router as open311_router
 from cettar.operations import router as operations_router
 from cettar.complaint.routes import router as complaint_router
@@ -75,9 +77,17 @@ DOCS_HTML = """<!doctype html>
 <script src="/docs/assets/swagger-ui-bundle.js"></script><script src="/static/api-docs.js"></script></body></html>"""
 
 
-def _nul_refused() -> JSONResponse:
-    return JSONResponse({"error": "invalid_field", "message": "the request contains a NUL character, which no text may hold"},
-                        422, headers={"connection": "close"})
+def _edge_error(scope: Scope, status: int, code: str, message: str) -> Response:
+    """A request refused before the app reads it: in the Open311 error format under /open311/."""
+    if scope.get("path", "").startswith(OPEN311_PREFIX):
+        answer = open311_error(scope["path"].rpartition(".")[2], 400 if status == 422 else status, message)
+        answer.headers["connection"] = "close"
+        return answer
+    return JSONResponse({"error": code, "message": message}, status, headers={"connection": "close"})
+
+
+def _nul_refused(scope: Scope) -> Response:
+    return _edge_error(scope, 422, "invalid_field", "the request contains a NUL character, which no text may hold")
 
 
 # NUL is never part of a text CETTAR keeps (PostgreSQL refuses it in text columns): a query string or
@@ -86,9 +96,8 @@ NUL_MARKERS = (b"\x00", b"%00", b"\\u0000")
 SCANNED_BODIES = (b"application/x-www-form-urlencoded", b"application/json")
 
 
-def _too_large(limit: int) -> JSONResponse:
-    return JSONResponse({"error": "too_large", "message": f"the body is over {limit} bytes"}, 413,
-                        headers={"connection": "close"})
+def _too_large(scope: Scope, limit: int) -> Response:
+    return _edge_error(scope, 413, "too_large", f"the body is over {limit} bytes")
 
 
 def body_limit(scope: Scope, content_type: bytes) -> int:
@@ -116,11 +125,11 @@ class BodyLimitAndHeaders:
         limit = body_limit(scope, content_type)
         length = headers.get(b"content-length")
         if length is not None and length.isdigit() and int(length) > limit:
-            await _too_large(limit)(scope, receive, send)
+            await _too_large(scope, limit)(scope, receive, send)
             return
         query = scope.get("query_string", b"").lower()
         if any(marker in query for marker in NUL_MARKERS):
-            await _nul_refused()(scope, receive, send)
+            await _nul_refused(scope)(scope, receive, send)
             return
         scan = content_type in SCANNED_BODIES
         tail = b""
@@ -144,11 +153,11 @@ class BodyLimitAndHeaders:
             if message["type"] == "http.request" and not refused:
                 chunk = message.get("body", b"")
                 received += len(chunk)
-                answer = _too_large(limit) if received > limit else None
+                answer = _too_large(scope, limit) if received > limit else None
                 if scan and answer is None:
                     window = tail + chunk.lower()
                     if any(marker in window for marker in NUL_MARKERS):
-                        answer = _nul_refused()
+                        answer = _nul_refused(scope)
                     tail = window[-6:]  # a marker split across two chunks is still found
                 if answer is not None:
                     await answer(scope, receive, send_with_headers)
@@ -201,6 +210,8 @@ def _validation_error(request: Request, exc: Exception) -> Response:
 
 def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
+    if request.url.path.startswith(OPEN311_PREFIX):  # e.g. 405 for a method it does not take
+        return open311_error(request.url.path.rpartition(".")[2], exc.status_code, str(exc.detail))
     if exc.status_code == 404 and not _wants_json(request):
         language = language_of(request)
         return render(request, "message.html", {"title": translate(language, "notfound.title"),

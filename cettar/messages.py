@@ -10,9 +10,12 @@ RUNTIME_KEYS = {
         N_("category.administration"), N_("category.disaster"), N_("category.environment"), N_("category.fire"),
         N_("category.flood"), N_("category.infrastructure"), N_("category.none"), N_("category.social"), N_("category.emergency"),
     ),
+    # the Open311 service of a complaint with no category (cettar.open311.services)
+    "open311": (N_("open311.service.other"),),
     # complaint.models.Channel
     "channel": (
-        N_("channel.api"), N_("channel.history"), N_("channel.news"), N_("channel.social"), N_("channel.web"),
+        N_("channel.api"), N_("channel.history"), N_("channel.news"), N_("channel.open311"), N_("channel.social"),
+        N_("channel.web"),
     ),
     # what the reporter is told of each step (complaint.models.MessageKind)
     "mail": (
@@ -45,6 +48,7 @@ RUNTIME_KEYS = {
         N_("error.privacy_raise_only"),
         N_("error.photo_empty"), N_("error.photo_missing"), N_("error.photo_not_image"), N_("error.photo_too_big"),
         N_("error.photo_too_many"),
+        N_("error.give_name"), N_("error.name_taken"), N_("error.no_integration"),
         N_("error.model_current"), N_("error.model_unusable"), N_("error.no_current_model"), N_("error.no_earlier_model"),
     ),
     # the routing-model registry (cettar.learning): a version's status, the page's notices

@@ -7,9 +7,10 @@ from cettar.complaint.models import Complaint, ComplaintEvent, ComplaintRating, 
 from cettar.intake.models import IntakeRecord
 from cettar.learning.models import RoutingModel
 from cettar.metrics.models import AgencyDay, AgencyRunning, DistrictRunning
+from cettar.open311.models import Open311Key
 from cettar.region.models import Region
 from cettar.sources.models import Source, SourceItem
 from cettar.audit.models import AuditEntry
 from cettar.staff.models import ApiToken, Notification, Staff, StaffNotice, StaffSession
 
-__all__ = ["AgencyDay", "AgencyRunning", "DistrictRunning", "Notification", "SlaClock", "SlaPolicy", "Agency", "Complaint", "ComplaintEvent", "ComplaintRating", "IntakeRecord", "Region", "ReporterContact", "RoutingCorrection", "RoutingModel", "Source", "SourceItem", "ApiToken", "AuditEntry", "Staff", "StaffNotice", "StaffSession"]
+__all__ = ["AgencyDay", "AgencyRunning", "DistrictRunning", "Notification", "SlaClock", "SlaPolicy", "Agency", "Complaint", "ComplaintEvent", "ComplaintRating", "IntakeRecord", "Open311Key", "Region", "ReporterContact", "RoutingCorrection", "RoutingModel", "Source", "SourceItem", "ApiToken", "AuditEntry", "Staff", "StaffNotice", "StaffSession"]

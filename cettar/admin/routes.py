@@ -1,5 +1,6 @@
-"""Admin pages (``/staf/admin/...``), for admins only: staff accounts, agencies, clock policies, and the
-routing models (the registry: versions and their figures, promote, roll back, retrain now)."""
+"""Admin pages (``/staf/admin/...``), for admins only: staff accounts, agencies, clock policies, the
+routing models (the registry: versions and their figures, promote, roll back, retrain now), and the
+Open311 integrations (issue an api_key, revoke it)."""
 
 from __future__ import annotations
 
@@ -21,6 +22,8 @@ from cettar.errors import Conflict, FieldError, NotFound
 from cettar.learning import jobs as learning_jobs
 from cettar.learning import service as learning_service
 from cettar.learning.models import ModelStatus
+from cettar.open311 import keys as open311_keys
+from cettar.open311 import routes as open311_routes
 from cettar.queue import DEFAULT_QUEUE, enqueue_after_commit
 from cettar.settings import get_settings
 from cettar.staff import service
@@ -178,3 +181,38 @@ def model_retrain(session: SessionDep, actor: Admin) -> Response:
                          job_timeout=learning_jobs.RETRAIN_TIMEOUT)
     audit_service.record(session, by=actor.label, action="model.retrain", target="routing model", now=utcnow())
     return RedirectResponse("/staf/admin/model?notice=retrain", status_code=303)
+
+
+# --- Open311 integrations --------------------------------------------------------------------------
+
+def _open311_page(request: Request, session: Session, actor: Admin, *, issued: tuple[str, str] | None = None,
+                  error: str | None = None, values: dict[str, str] | None = None, status_code: int = 200) -> Response:
+    settings = get_settings()
+    return render(request, "staff/admin_open311.html", actor.page(
+        integrations=open311_keys.listing(session), issued=issued, error=error, values=values or {},
+        endpoint=f"{settings.public_base_url.rstrip('/')}/open311/v2", jurisdiction=open311_routes.jurisdiction(),
+    ), status_code=status_code)
+
+
+@router.get("/open311")
+def open311_page(request: Request, session: SessionDep, actor: Admin) -> Response:
+    return _open311_page(request, session, actor)
+
+
+@router.post("/open311")
+def open311_issue(request: Request, session: SessionDep, actor: Admin, name: Annotated[str, Form()] = "",
+                  per_minute: Annotated[str, Form()] = "60") -> Response:
+    """Issue a key: shown on the answer page once, never again (only its hash is kept)."""
+    try:
+        rate = int(per_minute) if per_minute.strip().isdigit() else 0
+        row, key = open311_keys.issue(session, name=name, per_minute=rate, by=actor.label, now=utcnow())
+    except (FieldError, Conflict) as exc:
+        return _open311_page(request, session, actor, error=message_of(exc, language_of(request)),
+                             values={"name": name, "per_minute": per_minute}, status_code=422)
+    return _open311_page(request, session, actor, issued=(row.name, key), status_code=201)
+
+
+@router.post("/open311/{key_id}/cabut")
+def open311_revoke(session: SessionDep, actor: Admin, key_id: RowId) -> Response:
+    open311_keys.revoke(session, key_id=key_id, by=actor.label, now=utcnow())
+    return RedirectResponse("/staf/admin/open311", status_code=303)

@@ -37,6 +37,7 @@ class Channel(StrEnum):
     NEWS = "news"
     SOCIAL = "social"
     HISTORY = "history"  # imported from a past system (cettar seed-demo --history)
+    OPEN311 = "open311"  # an Open311 integration (its name: cettar.open311.keys.names)
 
 
 # what staff may categorise a complaint as ('' for none); a category chooses the SLA policy

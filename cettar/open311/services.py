@@ -54,7 +54,7 @@ def category_of(service_code: str) -> str | None:
 
 
 def _name(code: str, language: str) -> str:
-    return translate(language, "category.none" if code == OTHER else f"category.{code}")
+    return translate(language, "open311.service.other" if code == OTHER else f"category.{code}")
 
 
 def listing(language: str) -> list[dict[str, Any]]:

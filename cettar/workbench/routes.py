@@ -107,7 +107,7 @@ def _complaint_page(request: Request, session: Session, actor: Actor, code: str,
                              events=view.events, sources=view.sources, similar=view.similar, agencies=view.agencies,
                              colleagues=view.colleagues, templates=view.templates, available=view.available,
                              suggestions=view.suggestions, categories=view.categories, priorities=view.priorities,
-                             contact=view.contact, photos=view.photos,
+                             contact=view.contact, photos=view.photos, integration=view.integration,
                              error=error), status_code=status_code)
 
 

@@ -27,6 +27,7 @@ from cettar.complaint.models import (
     ReporterContact,
     Status,
 )
+from cettar.open311 import keys as open311_keys
 from cettar.errors import FieldError, NotFound
 from cettar.region import service as region_service
 from cettar.sources.models import SourceItem
@@ -225,6 +226,7 @@ class ComplaintView:
     suggestions: list[dict[str, Any]]  # the routing suggestions, most confident first
     contact: ReporterContact | None  # only for a public complaint: the officers may call back
     photos: list[ComplaintPhoto] = field(default_factory=list)
+    integration: str | None = None  # the Open311 integration it came through
     categories: tuple[str, ...] = CATEGORIES
     priorities: tuple[str, ...] = tuple(Priority)
 
@@ -244,6 +246,7 @@ def complaint_view(session: Session, actor: Actor, code: str, *, language: str) 
         agency=session.get(Agency, complaint.agency_id) if complaint.agency_id else None,
         assignee=session.get(Staff, complaint.assignee_id) if complaint.assignee_id else None,
         events=timeline(session, complaint), sources=sources_of(session, complaint),
+        integration=open311_keys.names(session, {complaint.source}).get(complaint.source),
         similar=similar_open(session, complaint), agencies=agency_service.list_active(session),
         colleagues=staff_of_agency(session, complaint.agency_id), templates=replies.reply_templates(language),
         available=actions.available(actor, complaint), suggestions=suggestions_by_confidence(complaint),

@@ -37,7 +37,7 @@ ACCOUNTS = {
 def _clear() -> None:
     with get_engine().begin() as connection:
         connection.execute(text("UPDATE complaint SET assignee_id = NULL"))  # the complaints go after, with `committed`
-        for table in ("audit_entry", "staff_notice", "staff_session", "api_token", "staff", "source_item", "source"):
+        for table in ("audit_entry", "staff_notice", "staff_session", "api_token", "staff", "source_item", "source", "open311_key"):
             connection.execute(text(f"DELETE FROM {table}"))
 
 

@@ -66,6 +66,9 @@ MATRIX: list[tuple[str, str, Callable[[Role], int], int]] = [
     ("POST", "/staf/admin/model/{version}/promote", lambda role: 404 if role == Role.ADMIN else FORBIDDEN, REDIRECT),
     ("POST", "/staf/admin/model/rollback", lambda role: 409 if role == Role.ADMIN else FORBIDDEN, REDIRECT),  # nothing earlier
     ("POST", "/staf/admin/model/retrain", lambda role: REDIRECT if role == Role.ADMIN else FORBIDDEN, REDIRECT),
+    ("GET", "/staf/admin/open311", lambda role: OK if role == Role.ADMIN else FORBIDDEN, REDIRECT),
+    ("POST", "/staf/admin/open311", lambda role: 422 if role == Role.ADMIN else FORBIDDEN, REDIRECT),  # no name given
+    ("POST", "/staf/admin/open311/{key_id}/cabut", lambda role: 404 if role == Role.ADMIN else FORBIDDEN, REDIRECT),
     ("GET", "/staf/dasbor", lambda role: OK if role in DASHBOARD else FORBIDDEN, REDIRECT),
     ("GET", "/staf/dasbor/cara-hitung", lambda role: OK if role in DASHBOARD else FORBIDDEN, REDIRECT),
     ("GET", "/staf/dasbor/ekspor/{name}.{fmt}", lambda role: OK if role in DASHBOARD else FORBIDDEN, REDIRECT),
@@ -122,7 +125,7 @@ def test_each_role_gets_what_it_may(role: Role | None, live_server: LiveServer, 
             token = form_token(client.get("/staf").text)
         for method, template, expected, anonymous in MATRIX:
             path = template.format(source=source.id, code=code, action=ACTION, staff=target_staff, agency=target_agency, photo=photo,
-                                   name="liga", fmt="csv", version=999_999)
+                                   name="liga", fmt="csv", version=999_999, key_id=999_999)
             data = {"csrf_token": token, "active": "1"} if token else {}  # (admin posts that change nothing lasting)
             answer: httpx.Response = client.request(method, path, data=data if method == "POST" else None)
             want = expected(role) if role is not None else anonymous
