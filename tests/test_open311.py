@@ -389,3 +389,22 @@ def test_the_command_line_issues_lists_and_revokes(committed: str) -> None:
 
     with get_engine().begin() as connection:
         connection.execute(text("DELETE FROM open311_key"))
+
+
+def test_each_step_has_its_extended_status() -> None:
+    from cettar.complaint.models import Complaint, ComplaintEvent, Status
+    from cettar.open311.requests import extended_status
+
+    def step(to: Status | None, *, merged: bool = False, **data: object) -> str:
+        complaint = Complaint(tracking_code="CTR-X", text="x", duplicate_of_id=7 if merged else None)
+        event = ComplaintEvent(complaint_id=1, kind="status", actor_type="staff", to_status=to, data=data or None,
+                               public_message=None if to else "jawaban")
+        return extended_status(event, complaint)
+
+    assert step(Status.RECEIVED) == "OPEN" and step(Status.TRIAGE) == "INVESTIGATING"
+    assert step(Status.DISPOSITIONED) == "ACTION_SCHEDULED"
+    assert step(Status.DISPOSITIONED, from_agency_code="DISHUB") == "INTERNAL_REFERRAL"  # a transfer
+    assert step(Status.TRIAGE, not_our_authority=True) == "NOT_COUNCILS_RESPONSIBILITY"
+    assert step(Status.REJECTED, merged=True) == "DUPLICATE" and step(Status.REJECTED) == "NO_FURTHER_ACTION"
+    assert (step(Status.RESOLVED), step(Status.CLOSED), step(Status.REOPENED)) == ("FIXED", "CLOSED", "OPEN")
+    assert step(None) == "IN_PROGRESS" and step(Status.WAITING_CITIZEN) == "IN_PROGRESS"
