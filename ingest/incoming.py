@@ -59,4 +59,5 @@ class IncomingComplaint:
     privacy: str = "public"
     language: str = "id"  # the reporter's language, for the messages CETTAR sends them
     agency_code: str | None = None
+    category: str | None = None  # what the source filed it as (an Open311 service); the intake lexicon's urgent one wins
     contact: Contact = field(default_factory=Contact)

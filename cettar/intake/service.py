@@ -175,6 +175,7 @@ def _new_complaint(session: Session, incoming: IncomingComplaint, *, now: dateti
     )
     if route:  # a live complaint: urgency and integrity are known before any person reads it
         routing.mark_flags(complaint)
+    complaint.category = complaint.category or incoming.category  # before the clocks: it chooses the SLA policy
     return complaint, secret
 
 

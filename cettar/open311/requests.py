@@ -16,7 +16,6 @@ from sqlmodel import Session, col, func, select
 
 from cettar.agency.models import Agency
 from cettar.complaint import codes
-from cettar.complaint.workflow import refresh_clocks
 from cettar.complaint.models import Channel, Complaint, ComplaintEvent, ComplaintPhoto, Privacy, Status
 from cettar.errors import DomainError
 from cettar.intake import service as intake_service
@@ -126,17 +125,13 @@ def file_request(session: Session, *, form: Mapping[str, str], key: Open311Key, 
     assert key.id is not None
     incoming = IncomingComplaint(
         text=text, title="", channel=Channel.OPEN311, source=f"{keys.SOURCE}{key.id}", external_id=token,
-        address=address, latitude=lat, longitude=long, privacy=Privacy(privacy), language=language,
+        address=address, latitude=lat, longitude=long, privacy=Privacy(privacy), language=language, category=category,
         contact=Contact(name=name if privacy != Privacy.ANONYMOUS else "", phone=(form.get("phone") or "").strip()[:32],
                         email=(form.get("email") or "").strip()[:254]))
     try:
         filed = intake_service.file_complaint(session, incoming=incoming, now=now)
     except DomainError as exc:
         raise Open311Error(400, exc.message) from exc
-    if category and filed.created and not filed.complaint.category:  # the category chooses the SLA policy
-        filed.complaint.category = category
-        session.add(filed.complaint)
-        refresh_clocks(session, complaint=filed.complaint, now=now)
     key.filed += 1
     session.add(key)
     return FiledRequest(filed.complaint, token, filed.access_secret)
