@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, datetime
+from pathlib import Path
 
 TEXT_FORMAT = "%(asctime)s %(process)d %(levelname)s %(name)s: %(message)s"
 _ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
@@ -67,18 +68,15 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False, default=str)
 
 
-def configure(*, level: str, log_format: str, log_file: object | None, again: bool = False) -> None:
+def configure(*, level: str, log_format: str, log_file: Path | None, again: bool = False) -> None:
     """The console gets ``level``, or, with a log file, warnings and errors only while the file
     gets everything at ``level`` (every job and request line)."""
     handlers: list[logging.Handler] = []
     if log_file is None:
         handlers.append(logging.StreamHandler())
     else:
-        from pathlib import Path
-
-        path = Path(str(log_file))
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handlers.append(logging.FileHandler(path, encoding="utf-8"))
+        log_file.parent.mkdir(parents=True, exist_ok=True)
+        handlers.append(logging.FileHandler(log_file, encoding="utf-8"))
         console = logging.StreamHandler()
         console.setLevel(logging.WARNING)
         handlers.append(console)

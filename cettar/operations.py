@@ -54,8 +54,7 @@ class RequestMetrics:
         async def record(message: Message) -> None:
             if message["type"] == "http.response.start":
                 status[0] = int(message["status"])
-                message.setdefault("headers", [])
-                message["headers"] = [*message["headers"], (b"x-request-id", rid.encode("latin-1"))]
+                message["headers"] = [*message.get("headers", []), (b"x-request-id", rid.encode("latin-1"))]
             await send(message)
 
         try:

@@ -99,7 +99,7 @@ def open_candidates(session: Session, *, now: datetime, agency_id: int | None = 
 
 def most_similar(text: str, candidates: list[Complaint], *, threshold: float = THRESHOLD,
                  limit: int = 5) -> list[tuple[Complaint, float]]:
-    found = scores(text, [f"{c.title}\n{c.text}" if c.title else c.text for c in candidates])
+    found = scores(text, [_as_text(c) for c in candidates])
     ranked = sorted(((c, round(s, 2)) for c, s in zip(candidates, found, strict=True) if s >= threshold),
                     key=lambda pair: -pair[1])
     return ranked[:limit]

@@ -130,7 +130,7 @@ def status_history(session: Session, complaint_id: int) -> list[StatusChange]:
             .order_by(col(ComplaintEvent.occurred_at), col(ComplaintEvent.id))
         ).all())
     added = [(e.occurred_at, e.to_status) for e in _unflushed(session, ComplaintEvent, complaint_id) if e.to_status]
-    rows += sorted(added, key=lambda row: row[0])
+    rows += added
     rows.sort(key=lambda row: row[0])  # stable: among equal times, stored (by id) before added (in order)
     return [StatusChange(at, Status(status).value) for at, status in rows if status]
 

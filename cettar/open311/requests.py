@@ -34,10 +34,6 @@ EXTENDED = {Status.RECEIVED: "OPEN", Status.TRIAGE: "INVESTIGATING", Status.DISP
             Status.IN_PROGRESS: "IN_PROGRESS", Status.WAITING_CITIZEN: "IN_PROGRESS", Status.RESPONDED: "IN_PROGRESS",
             Status.RESOLVED: "FIXED", Status.CLOSED: "CLOSED", Status.REJECTED: "NO_FURTHER_ACTION",
             Status.REOPENED: "OPEN"}
-REQUEST_FIELDS = ("service_request_id", "status", "status_notes", "service_name", "service_code", "description",
-                  "agency_responsible", "service_notice", "requested_datetime", "updated_datetime", "expected_datetime",
-                  "address", "address_id", "zipcode", "lat", "long", "media_url")
-
 
 def when(moment: datetime | None) -> str | None:
     """ISO 8601 with the deployment's offset (``2026-12-03T18:14:05+07:00``)."""
@@ -177,14 +173,13 @@ def _views(session: Session, complaints: list[Complaint], language: str) -> list
             if photo_id is not None:
                 photos[complaint_id] = photo_id
     base = get_settings().public_base_url.rstrip("/")
-    names = {s["service_code"]: s["service_name"] for s in services.listing(language)}
     views = []
     for c in complaints:
         code = c.category or services.OTHER
         photo = photos.get(c.id or 0) if c.privacy == Privacy.PUBLIC else None
         views.append({
             "service_request_id": c.tracking_code, "status": "closed" if c.status in CLOSED else "open",
-            "status_notes": notes.get(c.id or 0), "service_name": names.get(code, code), "service_code": code,
+            "status_notes": notes.get(c.id or 0), "service_name": services.name(code, language), "service_code": code,
             "description": c.text, "agency_responsible": agencies.get(c.agency_id),
             "service_notice": None, "requested_datetime": when(c.received_at), "updated_datetime": when(c.updated_at),
             "expected_datetime": when(c.due_at), "address": c.address or None, "address_id": None, "zipcode": None,

@@ -4,7 +4,6 @@ specification's error format, never a 500 page."""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from typing import Annotated
 from urllib.parse import urlparse
@@ -21,8 +20,6 @@ from cettar.open311 import services
 from cettar.open311.formats import FORMATS, Open311Error, error, render, split_format
 from cettar.settings import get_settings
 from cettar.types import utcnow
-
-log = logging.getLogger(__name__)
 
 PREFIX = "/open311/v2"
 CHANGESET = "2026-12-03T00:00:00+07:00"  # when this endpoint's behaviour last changed
@@ -42,10 +39,6 @@ def check_jurisdiction(given: str | None) -> None:
         raise Open311Error(404, f"jurisdiction_id {given!r} is not served here (this endpoint serves {jurisdiction()!r})")
 
 
-def _check_jurisdiction(request: Request) -> None:
-    check_jurisdiction(request.query_params.get("jurisdiction_id"))
-
-
 Build = Callable[[str, str], tuple[str, object]]
 
 
@@ -55,7 +48,7 @@ def _answer(request: Request, name: str, build: Build) -> Response:
     fmt = name.rpartition(".")[2]
     try:
         stem, fmt = split_format(name)
-        _check_jurisdiction(request)
+        check_jurisdiction(request.query_params.get("jurisdiction_id"))
         root, body = build(stem, language_of(request))
         return render(fmt, root, body)
     except Open311Error as exc:

@@ -53,22 +53,22 @@ def category_of(service_code: str) -> str | None:
     raise KeyError(service_code)
 
 
-def _name(code: str, language: str) -> str:
+def name(code: str, language: str) -> str:
     return translate(language, "open311.service.other" if code == OTHER else f"category.{code}")
 
 
 def listing(language: str) -> list[dict[str, Any]]:
     """``GET services``: each service's code, name, description, metadata, type, keywords, group."""
-    return [{"service_code": code, "service_name": _name(code, language), "description": _description(code, language),
+    return [{"service_code": code, "service_name": name(code, language), "description": _description(code, language),
              "metadata": True, "type": "realtime", "keywords": KEYWORDS[code],
              "group": GROUPS[code].en if language == "en" else GROUPS[code].id} for code in codes()]
 
 
 def _description(code: str, language: str) -> str:
-    name = _name(code, language)
+    label = name(code, language)
     if language == "en":
-        return f"{name}: routed to the responsible agency within seconds; a person routes what the router is unsure of"
-    return f"{name}: diteruskan ke perangkat daerah yang berwenang dalam hitungan detik; yang meragukan dipilah petugas"
+        return f"{label}: routed to the responsible agency within seconds; a person routes what the router is unsure of"
+    return f"{label}: diteruskan ke perangkat daerah yang berwenang dalam hitungan detik; yang meragukan dipilah petugas"
 
 
 def definition(code: str, language: str) -> dict[str, Any]:
