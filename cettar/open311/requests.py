@@ -18,6 +18,7 @@ from cettar.agency.models import Agency
 from cettar.complaint import codes
 from cettar.complaint.models import Channel, Complaint, ComplaintEvent, ComplaintPhoto, Privacy, Status
 from cettar.errors import DomainError
+from cettar.i18n import translate
 from cettar.intake import service as intake_service
 from cettar.open311 import keys, services
 from cettar.open311.formats import Open311Error
@@ -134,16 +135,10 @@ def file_request(session: Session, *, form: Mapping[str, str], key: Open311Key, 
 
 
 def filed_answer(filed: FiledRequest, language: str) -> list[dict[str, Any]]:
-    base = get_settings().public_base_url.rstrip("/")
     complaint = filed.complaint
-    if language == "en":
-        notice = f"Received. Follow it at {base}/lacak/{complaint.tracking_code}"
-        if filed.access_secret:
-            notice += f" with the access secret {filed.access_secret} (confidential: shown this once)"
-    else:
-        notice = f"Diterima. Pantau di {base}/lacak/{complaint.tracking_code}"
-        if filed.access_secret:
-            notice += f" dengan kode akses {filed.access_secret} (rahasia: hanya ditampilkan sekali ini)"
+    url = f"{get_settings().public_base_url.rstrip('/')}/lacak/{complaint.tracking_code}"
+    notice = (translate(language, "open311.filed_confidential", url=url, secret=filed.access_secret) if filed.access_secret
+              else translate(language, "open311.filed", url=url))
     return [{"service_request_id": complaint.tracking_code, "token": filed.token, "service_notice": notice,
              "account_id": None}]
 

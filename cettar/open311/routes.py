@@ -14,7 +14,7 @@ from fastapi.responses import Response
 from cettar import ratelimit
 from cettar.deps import SessionDep
 from cettar.errors import DomainError, RateLimited
-from cettar.i18n import language_of
+from cettar.i18n import language_of, translate
 from cettar.open311 import requests as open311_requests
 from cettar.open311 import services
 from cettar.open311.formats import FORMATS, Open311Error, error, render, split_format
@@ -121,7 +121,7 @@ def _limit(request: Request) -> None:
 def top(request: Request, name: str, session: SessionDep) -> Response:
     def build(stem: str, language: str) -> tuple[str, object]:
         if stem == "discovery":
-            return "discovery", _discovery()
+            return "discovery", _discovery(language)
         if stem == "services":
             return "services", services.listing(language)
         if stem == "requests":
@@ -146,11 +146,11 @@ def service_definition(request: Request, name: str) -> Response:
     return _answer(request, name, build)
 
 
-def _discovery() -> dict[str, object]:
+def _discovery(language: str) -> dict[str, object]:
     settings = get_settings()
     base = settings.public_base_url.rstrip("/")
     return {"changeset": CHANGESET, "contact": settings.open311_contact or f"{base}/privasi",
-            "key_service": settings.open311_key_service or "Kunci API diberikan admin CETTAR / API keys are issued by the CETTAR admins",
+            "key_service": settings.open311_key_service or translate(language, "open311.key_service"),
             "endpoints": [{"specification": "http://wiki.open311.org/GeoReport_v2", "url": f"{base}{PREFIX}",
                            "changeset": CHANGESET, "type": "production" if settings.environment == "production" else "test",
                            "formats": sorted(value.split(";")[0] for value in FORMATS.values())}]}

@@ -5,28 +5,18 @@ how public the complaint is (the confidentiality SP4N-LAPOR! offers) and the rep
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from cettar.complaint.models import CATEGORIES, Privacy
-from cettar.i18n import translate
+from cettar.i18n import N_, translate
 
 OTHER = "other"  # the service of a complaint with no category
 
 
-@dataclass(frozen=True)
-class Group:
-    id: str
-    en: str
-
-
-EMERGENCY = Group("Darurat", "Emergencies")
-PLACES = Group("Prasarana dan lingkungan", "Infrastructure and environment")
-SERVICES = Group("Pelayanan publik", "Public services")
-
-GROUPS: dict[str, Group] = {"fire": EMERGENCY, "flood": EMERGENCY, "disaster": EMERGENCY, "emergency": EMERGENCY,
-                            "infrastructure": PLACES, "environment": PLACES, "administration": SERVICES,
-                            "social": SERVICES, OTHER: SERVICES}
+EMERGENCY, PLACES, SERVICES = N_("open311.group.emergency"), N_("open311.group.places"), N_("open311.group.services")
+GROUPS: dict[str, str] = {"fire": EMERGENCY, "flood": EMERGENCY, "disaster": EMERGENCY, "emergency": EMERGENCY,
+                          "infrastructure": PLACES, "environment": PLACES, "administration": SERVICES,
+                          "social": SERVICES, OTHER: SERVICES}  # the message key of each service's group
 KEYWORDS: dict[str, str] = {
     "fire": "kebakaran,api,asap,fire,smoke",
     "flood": "banjir,genangan,tergenang,flood",
@@ -61,31 +51,25 @@ def listing(language: str) -> list[dict[str, Any]]:
     """``GET services``: each service's code, name, description, metadata, type, keywords, group."""
     return [{"service_code": code, "service_name": name(code, language), "description": _description(code, language),
              "metadata": True, "type": "realtime", "keywords": KEYWORDS[code],
-             "group": GROUPS[code].en if language == "en" else GROUPS[code].id} for code in codes()]
+             "group": translate(language, GROUPS[code])} for code in codes()]
 
 
 def _description(code: str, language: str) -> str:
-    label = name(code, language)
-    if language == "en":
-        return f"{label}: routed to the responsible agency within seconds; a person routes what the router is unsure of"
-    return f"{label}: diteruskan ke perangkat daerah yang berwenang dalam hitungan detik; yang meragukan dipilah petugas"
+    return translate(language, "open311.service.description", name=name(code, language))
+
+
+PRIVACY_NAMES = {Privacy.PUBLIC: N_("open311.privacy.public"), Privacy.ANONYMOUS: N_("open311.privacy.anonymous"),
+                 Privacy.CONFIDENTIAL: N_("open311.privacy.confidential")}
 
 
 def definition(code: str, language: str) -> dict[str, Any]:
     """``GET services/{code}``: the attributes a request may carry (``attribute[code]=…``)."""
-    english = language == "en"
-    privacy = {Privacy.PUBLIC: ("Publik: isi dan status terlihat umum", "Public: text and status visible to all"),
-               Privacy.ANONYMOUS: ("Anonim: nama pelapor tidak ditampilkan", "Anonymous: the reporter's name is not shown"),
-               Privacy.CONFIDENTIAL: ("Rahasia: hanya pelapor dan petugas", "Confidential: only the reporter and the officers")}
     return {"service_code": code, "attributes": [
         {"variable": True, "code": "privacy", "datatype": "singlevaluelist", "required": False,
-         "datatype_description": "public, anonymous or confidential (default public)" if english else
-         "public, anonymous atau confidential (bawaan public)", "order": 1,
-         "description": "Who may see the complaint" if english else "Siapa yang boleh melihat pengaduan",
-         "values": [{"key": value.value, "name": pair[1] if english else pair[0]} for value, pair in privacy.items()]},
+         "datatype_description": translate(language, "open311.attribute.privacy_values"), "order": 1,
+         "description": translate(language, "open311.attribute.privacy"),
+         "values": [{"key": value.value, "name": translate(language, key)} for value, key in PRIVACY_NAMES.items()]},
         {"variable": True, "code": "language", "datatype": "singlevaluelist", "required": False,
-         "datatype_description": "id or en", "order": 2,
-         "description": "The language of the messages the reporter receives" if english else
-         "Bahasa pesan yang diterima pelapor",
+         "datatype_description": "id or en", "order": 2, "description": translate(language, "open311.attribute.language"),
          "values": [{"key": "id", "name": "Bahasa Indonesia"}, {"key": "en", "name": "English"}]},
     ]}
