@@ -36,7 +36,7 @@ from cettar.clock import service as clock_service
 from cettar.clock.models import ClockRow, SlaClock
 from cettar.complaint.sweep import AUTO_CLOSE, AUTO_CLOSE_MESSAGE
 from cettar.complaint.models import ActorType, Channel, Complaint, Privacy, RoutedBy, Status
-from cettar.complaint.workflow import DEFER_CLOCKS, clock_policy, refresh_clocks, transition
+from cettar.complaint.workflow import DEFER_CLOCKS, batch_reads, clock_policy, refresh_clocks, transition
 from cettar.intake import service as intake_service
 from cettar.region.models import Region, RegionLevel
 from cettar.settings import get_settings
@@ -125,7 +125,6 @@ class BatchResult:
 def load_batch(session: Session, rows: list[HistoryRow], *, directory: Directory, now: datetime) -> BatchResult:
     """File, route, answer and close one batch of history rows in the caller's transaction."""
     result = BatchResult()
-    session.info[clock_service.POLICIES_KEY] = clock_service.policies(session)  # read once for the batch
     # the identity map holds objects weakly: while the batch runs, hold the agencies and Surabaya's
     # regions, so the look-ups of every complaint's agency and district find them instead of
     # loading them again for each complaint
@@ -133,10 +132,10 @@ def load_batch(session: Session, rows: list[HistoryRow], *, directory: Directory
     held = [*attached.values(), *session.exec(select(Region).where((Region.code == REGION) | (Region.parent_code == REGION)))]
     session.info[DEFER_CLOCKS] = True
     try:
-        _load(session, rows, attached, directory.districts, result, now)
+        with batch_reads(session, []):  # the policies, read once for the batch
+            _load(session, rows, attached, directory.districts, result, now)
     finally:
         session.info.pop(DEFER_CLOCKS, None)
-        session.info.pop(clock_service.POLICIES_KEY, None)
     session.flush()
     del held
     return result
